@@ -1,0 +1,378 @@
+package io.gapwatch.engine.exact;
+
+import java.util.Arrays;
+
+/**
+ * The exact least-squares fit over every record seen, updated one record at a time in O(p²).
+ *
+ * <h2>Design</h2>
+ * The estimator keeps the QR factorization of the (weighted) design [1 X] — never the normal
+ * matrix XᵀX, whose condition number is the square of the design's — as an upper-triangular
+ * factor R with z = Qᵀy, plus the residual sum of squares RSS* that the rotations push out of
+ * the factor:
+ * <pre>
+ *   ‖y − Xθ‖²  =  ‖Rθ − z‖²  +  RSS*        for every θ,
+ * </pre>
+ * so the in-sample loss of <em>any</em> weight vector over all history costs O(p²) and no data
+ * pass. R is held square-root free, R = D^½ R̄ with R̄ unit triangular, and each record is rotated
+ * in by Gentleman's update ({@link GentlemanRotation}; Golub &amp; Van Loan §6.5 on QR updating).
+ * Forgetting (λ &lt; 1) multiplies D by λ before each record, which weights every earlier row by
+ * λ^age at O(p) cost. Unlike the covariance ("P-matrix") form of recursive least squares this keeps
+ * no inverse and never squares the condition number, so it stays accurate on exactly the
+ * ill-conditioned data gapwatch is for.
+ *
+ * <p>The solution is computed on demand and cached until the next record. A full-rank design is
+ * solved by back-substitution; a rank-deficient one (collinear columns, fewer records than
+ * coefficients) gets the minimum-norm least-squares solution — see {@link MinimumNormSolver}.
+ *
+ * <p>Coefficients are ordered θ = (b, w₁ … w_d) with an intercept, θ = (w₁ … w_d) without.
+ * Not thread-safe; the hot path ({@link #update}) allocates nothing.
+ */
+public final class StreamingLeastSquares {
+
+    /**
+     * Largest accepted |value| of a feature or target. Squares of values up to 1e100, summed over
+     * any realistic stream, stay far from double overflow; beyond it the factor could not hold them.
+     */
+    public static final double MAX_MAGNITUDE = 1e100;
+
+    private final LeastSquaresOptions options;
+    private final int features;
+    private final int p;
+
+    /** p rows of [R̄ | z̄], each of length p + 1; see {@link GentlemanRotation} for the layout. */
+    private final double[][] rbar;
+    /** The pivot weights D: R = D^½ R̄. */
+    private final double[] pivots;
+    /** Σ λ^age x_k² per coefficient column: the column scaling used by the rank screen. */
+    private final double[] columnSumOfSquares;
+    private final WeightedMoments target = new WeightedMoments();
+    private double residualSumOfSquares;
+    private long count;
+    private double effectiveCount;
+
+    /** Incremented by every change; the solution cache is valid while it matches. */
+    private long modification;
+    private long solvedAt = -1;
+    private final MinimumNormSolver solver;
+
+    private final double[] row;
+
+    public StreamingLeastSquares(int features, LeastSquaresOptions options) {
+        if (features < 0) {
+            throw new IllegalArgumentException("feature count must be >= 0, got " + features);
+        }
+        this.options = options;
+        this.features = features;
+        this.p = options.parameterCount(features);
+        if (p == 0) {
+            throw new IllegalArgumentException("a model without intercept needs at least one feature");
+        }
+        this.rbar = new double[p][p + 1];
+        this.pivots = new double[p];
+        this.columnSumOfSquares = new double[p];
+        this.row = new double[p + 1];
+        this.solver = new MinimumNormSolver(p, options.intercept() ? 1 : 0, options.ridge());
+    }
+
+    /**
+     * Adds one record with weight 1, after aging every earlier record by λ. O(p²), no allocation.
+     *
+     * @param x the features, length {@link #features()}; Not modified
+     * @param y the target
+     * @throws IllegalArgumentException if a value is not finite or beyond {@link #MAX_MAGNITUDE}, or
+     *         the length is wrong: callers validate records first, because one such value would
+     *         poison the factor for good
+     */
+    public void update(double[] x, double y) {
+        if (x.length != features) {
+            throw new IllegalArgumentException("expected " + features + " features, got " + x.length);
+        }
+        if (!(Math.abs(y) <= MAX_MAGNITUDE)) {
+            throw new IllegalArgumentException("target is not finite or beyond 1e100: " + y);
+        }
+        final int offset = options.intercept() ? 1 : 0;
+        if (offset == 1) {
+            row[0] = 1.0;
+        }
+        for (int j = 0; j < features; j++) {
+            final double v = x[j];
+            if (!(Math.abs(v) <= MAX_MAGNITUDE)) {
+                throw new IllegalArgumentException("feature " + j + " is not finite or beyond 1e100: " + v);
+            }
+            row[offset + j] = v;
+        }
+        row[p] = y;
+
+        if (options.forgetting() != 1.0) {
+            age();
+        }
+        for (int k = 0; k < p; k++) {
+            columnSumOfSquares[k] += row[k] * row[k];
+        }
+        final double weight = GentlemanRotation.include(rbar, pivots, row, 1.0, 0, p);
+        final double residual = row[p];
+        residualSumOfSquares += weight * residual * residual;
+        target.add(y);
+        count++;
+        effectiveCount += 1.0;
+        modification++;
+    }
+
+    // Weights every earlier record by λ: R ← √λ R and z ← √λ z are D ← λ D; every weighted sum ← λ · sum.
+    private void age() {
+        final double lambda = options.forgetting();
+        for (int k = 0; k < p; k++) {
+            pivots[k] *= lambda;
+            columnSumOfSquares[k] *= lambda;
+        }
+        residualSumOfSquares *= lambda;
+        effectiveCount *= lambda;
+        target.decay(lambda);
+    }
+
+    /**
+     * Absorbs an estimator fed a disjoint set of records: afterwards this one equals an estimator
+     * that saw both sets (as weighted rows, each set keeping its own ages). Row k of the other's
+     * factor is the row R̄_k with weight d_k; each is rotated in, O(p³) in all.
+     *
+     * @param other same options and feature count; Not modified
+     */
+    public void merge(StreamingLeastSquares other) {
+        if (other.features != features || !other.options.equals(options)) {
+            throw new IllegalArgumentException("cannot merge estimators with different shapes or options");
+        }
+        for (int k = 0; k < p; k++) {
+            columnSumOfSquares[k] += other.columnSumOfSquares[k];
+            if (other.pivots[k] == 0.0) {
+                continue;
+            }
+            Arrays.fill(row, 0.0);
+            System.arraycopy(other.rbar[k], k + 1, row, k + 1, p - k);
+            row[k] = 1.0;
+            final double weight = GentlemanRotation.include(rbar, pivots, row, other.pivots[k], k, p);
+            residualSumOfSquares += weight * row[p] * row[p];
+        }
+        residualSumOfSquares += other.residualSumOfSquares;
+        target.merge(other.target);
+        count += other.count;
+        effectiveCount += other.effectiveCount;
+        modification++;
+    }
+
+    // ---------------------------------------------------------------- the solution
+
+    private MinimumNormSolver solved() {
+        if (solvedAt != modification) {
+            solver.solve(rbar, pivots, columnSumOfSquares, count);
+            solvedAt = modification;
+        }
+        return solver;
+    }
+
+    /** θ* copied into {@code out} (length {@link #parameters()}). */
+    public void coefficients(double[] out) {
+        System.arraycopy(solved().theta, 0, out, 0, p);
+    }
+
+    /** A fresh copy of θ*. */
+    public double[] coefficients() {
+        return solved().theta.clone();
+    }
+
+    /** θ*_i. */
+    public double coefficient(int i) {
+        return solved().theta[i];
+    }
+
+    /** The intercept b* (0 when the model has none). */
+    public double intercept() {
+        return options.intercept() ? solved().theta[0] : 0.0;
+    }
+
+    /** Weight w*_j of feature j. */
+    public double weight(int j) {
+        return solved().theta[j + (options.intercept() ? 1 : 0)];
+    }
+
+    /** How the current solution was computed. */
+    public SolveMethod solveMethod() {
+        return solved().method;
+    }
+
+    /** The rank the solver used: p for back-substitution, the numerical rank on the minimum-norm path. */
+    public int solveRank() {
+        return solved().rank;
+    }
+
+    /** ŷ = b* + w*ᵀx. No allocation. */
+    public double predict(double[] x) {
+        final double[] theta = solved().theta;
+        final int offset = options.intercept() ? 1 : 0;
+        double dot = 0.0;
+        for (int j = 0; j < features; j++) {
+            dot += theta[offset + j] * x[j];
+        }
+        return offset == 1 ? dot + theta[0] : dot;
+    }
+
+    // ---------------------------------------------------------------- in-sample quantities, exact
+
+    /**
+     * Weighted sum of squared errors of any coefficient vector over every record seen, without a data pass.
+     * <pre>
+     *   Σ λ^age (y − xᵀθ)²  =  ‖Rθ − z‖²  +  RSS*  =  Σ_k d_k (R̄_k θ − z̄_k)²  +  RSS*
+     * </pre>
+     *
+     * @param theta coefficients in this estimator's order, length {@link #parameters()}; Not modified
+     */
+    public double sse(double[] theta) {
+        double factorPart = 0.0;
+        for (int k = 0; k < p; k++) {
+            final double[] rk = rbar[k];
+            double fitted = theta[k];
+            for (int j = k + 1; j < p; j++) {
+                fitted += rk[j] * theta[j];
+            }
+            final double r = fitted - rk[p];
+            factorPart += pivots[k] * r * r;
+        }
+        return factorPart + residualSumOfSquares;
+    }
+
+    /** SSE of the exact fit itself. */
+    public double sse() {
+        return sse(solved().theta);
+    }
+
+    /** Σ λ^age (y − ȳ)², the weighted total sum of squares about the weighted mean. */
+    public double totalSumOfSquares() {
+        return target.sumSquaredDeviations();
+    }
+
+    /** Mean squared error SSE / n_eff; NaN before the first record. */
+    public double mse(double[] theta) {
+        return effectiveCount == 0.0 ? Double.NaN : sse(theta) / effectiveCount;
+    }
+
+    public double mse() {
+        return mse(solved().theta);
+    }
+
+    /**
+     * Coefficient of determination 1 − SSE/TSS, as scikit-learn's {@code r2_score} defines it:
+     * TSS is always centered, and a constant target scores 1 if fitted exactly, else 0.
+     */
+    public double r2(double[] theta) {
+        return r2FromSse(sse(theta));
+    }
+
+    public double r2() {
+        return r2(solved().theta);
+    }
+
+    /** R² of a model whose weighted SSE over the records seen is {@code sse}. */
+    public double r2FromSse(double sse) {
+        if (count == 0) {
+            return Double.NaN;
+        }
+        final double tss = target.sumSquaredDeviations();
+        if (tss == 0.0) {
+            return sse == 0.0 ? 1.0 : 0.0;
+        }
+        return 1.0 - sse / tss;
+    }
+
+    /** RSS*, the part of Σ λ^age y² that lies outside the column space: the exact fit's SSE when it has full rank. */
+    public double residualSumOfSquares() {
+        return residualSumOfSquares;
+    }
+
+    /** Weighted mean of the target. */
+    public double targetMean() {
+        return target.mean();
+    }
+
+    /** Records seen. */
+    public long count() {
+        return count;
+    }
+
+    /** n_eff = Σ λ^age, equal to {@link #count()} without forgetting. */
+    public double effectiveCount() {
+        return effectiveCount;
+    }
+
+    public int features() {
+        return features;
+    }
+
+    /** Number of coefficients p: features plus the intercept if any. */
+    public int parameters() {
+        return p;
+    }
+
+    public LeastSquaresOptions options() {
+        return options;
+    }
+
+    /** A deep, independent copy. */
+    public StreamingLeastSquares copy() {
+        final StreamingLeastSquares copy = new StreamingLeastSquares(features, options);
+        copy.copyStateFrom(this);
+        return copy;
+    }
+
+    // ---------------------------------------------------------------- package access for analysis and codec
+
+    /** The rows [R̄ | z̄]; Not to be modified by callers. */
+    double[][] rbar() {
+        return rbar;
+    }
+
+    /** The pivot weights D; Not to be modified by callers. */
+    double[] pivots() {
+        return pivots;
+    }
+
+    /**
+     * The factor in its usual form: p rows of [R | z] = D^½ [R̄ | z̄], with zeros left of the diagonal.
+     * Allocates; for analysis and tests, not the hot path.
+     */
+    public double[][] factor() {
+        final double[][] out = new double[p][p + 1];
+        for (int k = 0; k < p; k++) {
+            final double root = Math.sqrt(pivots[k]);
+            out[k][k] = root;
+            for (int j = k + 1; j <= p; j++) {
+                out[k][j] = root * rbar[k][j];
+            }
+        }
+        return out;
+    }
+
+    double[] columnSumOfSquares() {
+        return columnSumOfSquares;
+    }
+
+    WeightedMoments targetMoments() {
+        return target;
+    }
+
+    void restore(long count, double effectiveCount, double residualSumOfSquares) {
+        this.count = count;
+        this.effectiveCount = effectiveCount;
+        this.residualSumOfSquares = residualSumOfSquares;
+        modification++;
+    }
+
+    private void copyStateFrom(StreamingLeastSquares other) {
+        for (int k = 0; k < p; k++) {
+            System.arraycopy(other.rbar[k], 0, rbar[k], 0, p + 1);
+        }
+        System.arraycopy(other.pivots, 0, pivots, 0, p);
+        System.arraycopy(other.columnSumOfSquares, 0, columnSumOfSquares, 0, p);
+        target.copyFrom(other.target);
+        restore(other.count, other.effectiveCount, other.residualSumOfSquares);
+    }
+}
