@@ -166,6 +166,10 @@ public final class CsvRecordReader implements Closeable {
     // RFC 4180 fields on one line: commas separate, double quotes wrap, "" inside quotes is one quote.
     private void split(String line) throws CsvFormatException {
         fields.clear();
+        if (line.indexOf('"') < 0) {
+            splitPlain(line); // every data row of a numeric file: no quotes, cut at commas
+            return;
+        }
         field.setLength(0);
         boolean quoted = false;
         boolean wasQuoted = false;
@@ -199,6 +203,20 @@ public final class CsvRecordReader implements Closeable {
             throw new CsvFormatException(fileName + ":" + lineNumber + ": a quoted field is not closed");
         }
         fields.add(wasQuoted ? field.toString() : field.toString().strip());
+    }
+
+    private void splitPlain(String line) {
+        final int end = line.endsWith("\r") ? line.length() - 1 : line.length();
+        int start = 0;
+        while (true) {
+            final int comma = line.indexOf(',', start);
+            final int stop = comma < 0 || comma > end ? end : comma;
+            fields.add(line.substring(start, stop).strip());
+            if (stop == end) {
+                return;
+            }
+            start = stop + 1;
+        }
     }
 
     /** Feature names, in header order without the target. */
