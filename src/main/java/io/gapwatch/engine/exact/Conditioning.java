@@ -19,6 +19,10 @@ import java.util.List;
  * @param hessianMinIdentifiable smallest eigenvalue among the {@code rank} identifiable directions
  * @param nullDirections        up to {@link ConditioningAnalysis#MAX_REPORTED_DIRECTIONS} directions the data does not determine, least determined first
  * @param nullSpaceDimension    p − rank: how many such directions exist in all
+ * @param weakDirections        up to {@link ConditioningAnalysis#MAX_REPORTED_DIRECTIONS} directions the data determines only
+ *                              weakly: scaled σ / σ_max at most {@link ConditioningAnalysis#WEAK}, but above the rank
+ *                              tolerance. Their features are nearly collinear
+ * @param nullBasis             an orthonormal basis (rows, original units, θ order) of all p − rank null directions
  */
 public record Conditioning(
         double[] singularValues,
@@ -32,7 +36,9 @@ public record Conditioning(
         double hessianMin,
         double hessianMinIdentifiable,
         List<NullDirection> nullDirections,
-        int nullSpaceDimension) {
+        int nullSpaceDimension,
+        List<NullDirection> weakDirections,
+        double[][] nullBasis) {
 
     /** True when some combination of coefficients is not determined by the data. */
     public boolean rankDeficient() {
@@ -40,8 +46,8 @@ public record Conditioning(
     }
 
     /**
-     * A direction in coefficient space along which the loss is (numerically) flat: the features
-     * that carry it are collinear, and the exact fit cannot tell their weights apart.
+     * A direction in coefficient space along which the loss is flat (or nearly): the features
+     * that carry it are collinear, and the exact fit cannot (or can barely) tell their weights apart.
      *
      * @param features       names of the coefficients that take part (the intercept as {@code (intercept)})
      * @param parameterIndex their indices in θ

@@ -8,19 +8,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Computes {@link Conditioning} from an estimator: two SVDs of the p×p factor (raw, and columns
- * scaled to unit norm), O(p³). Run at reporting intervals, never per record.
+ * Computes {@link Conditioning} from an estimator: SVDs of the p×p factor, raw and with columns
+ * scaled to unit norm, O(p³). Run at reporting intervals, never per record. Singular vectors are
+ * computed only when some direction is weak or null — they cost twice the values alone.
  *
  * <p>All of it is about the design the optimizer sees, [1 X] with the intercept column, because
  * that is what a gradient method's step size and speed depend on.
  */
 public final class ConditioningAnalysis {
 
-    /** At most this many null directions are itemized; {@link Conditioning#nullSpaceDimension()} counts them all. */
+    /** At most this many null (and weak) directions are itemized; {@link Conditioning#nullSpaceDimension()} counts them all. */
     public static final int MAX_REPORTED_DIRECTIONS = 10;
     /**
-     * A feature takes part in a null direction when its scaled loading is at least this fraction
-     * of the direction's largest: (1, 1, −1) on (intercept, x1, x2) names all three.
+     * A direction is weak (its features nearly collinear) when its scaled singular value is at most
+     * this fraction of the largest: the Hessian's condition number along it exceeds 10⁶.
+     */
+    public static final double WEAK = 1e-3;
+    /**
+     * A feature takes part in a direction when its scaled loading is at least this fraction of the
+     * direction's largest: (1, 1, −1) on (intercept, x1, x2) names all three.
      */
     public static final double PARTICIPATION = 0.1;
     public static final String INTERCEPT_NAME = "(intercept)";
@@ -40,10 +46,9 @@ public final class ConditioningAnalysis {
         final List<String> names = parameterNames(estimator.options().intercept(), featureNames);
         if (estimator.count() == 0) {
             return new Conditioning(new double[0], new double[0], Double.NaN, Double.NaN, 0, p, 0.0,
-                    Double.NaN, Double.NaN, Double.NaN, List.of(), p);
+                    Double.NaN, Double.NaN, Double.NaN, List.of(), p, List.of(), identity(p));
         }
         final double[][] factor = estimator.factor();
-
         final DMatrixRMaj raw = new DMatrixRMaj(p, p);
         for (int i = 0; i < p; i++) {
             for (int j = i; j < p; j++) {
@@ -64,15 +69,9 @@ public final class ConditioningAnalysis {
             }
         }
 
-        final double[] sigma = sortedSingularValues(raw);
-        final DMatrixRMaj[] vHolder = new DMatrixRMaj[1];
-        final double[] scaledSigmaUnsorted = singularValuesUnsorted(scaled, vHolder);
-        final int[] order = MinimumNormSolver.descendingOrder(scaledSigmaUnsorted, scaledSigmaUnsorted.length);
-        final double[] scaledSigma = new double[p];
-        for (int i = 0; i < p; i++) {
-            scaledSigma[i] = scaledSigmaUnsorted[order[i]];
-        }
-
+        final double[] sigma = svd(raw, false).values;
+        Svd scaledSvd = svd(scaled, false);
+        double[] scaledSigma = scaledSvd.values;
         final double tolerance = MinimumNormSolver.EPSILON * Math.max((double) estimator.count(), p) * scaledSigma[0];
         int rank = 0;
         while (rank < p && scaledSigma[rank] > tolerance) {
@@ -83,14 +82,70 @@ public final class ConditioningAnalysis {
         final double hessianMin = sigma[p - 1] * sigma[p - 1] / nEff;
         final double hessianMinIdentifiable = rank == 0 ? Double.NaN : sigma[rank - 1] * sigma[rank - 1] / nEff;
 
-        final List<Conditioning.NullDirection> directions = new ArrayList<>();
-        final DMatrixRMaj v = vHolder[0];
-        for (int r = p - 1; r >= rank && directions.size() < MAX_REPORTED_DIRECTIONS; r--) {
-            directions.add(direction(v, order[r], scale, names, scaledSigma[r]));
+        final List<Conditioning.NullDirection> nullDirections = new ArrayList<>();
+        final List<Conditioning.NullDirection> weakDirections = new ArrayList<>();
+        double[][] nullBasis = new double[0][];
+        if (scaledSigma[p - 1] <= WEAK * scaledSigma[0]) {
+            scaledSvd = svd(scaled, true);
+            scaledSigma = scaledSvd.values;
+            for (int r = p - 1; r >= 0 && scaledSigma[r] <= WEAK * scaledSigma[0]; r--) {
+                final boolean isNull = r >= rank;
+                final List<Conditioning.NullDirection> list = isNull ? nullDirections : weakDirections;
+                if (list.size() < MAX_REPORTED_DIRECTIONS) {
+                    list.add(direction(scaledSvd.v, scaledSvd.order[r], scale, names, scaledSigma[r]));
+                }
+            }
+            nullBasis = new double[p - rank][p];
+            for (int r = rank; r < p; r++) {
+                for (int k = 0; k < p; k++) {
+                    nullBasis[r - rank][k] = scaledSvd.v.unsafe_get(k, scaledSvd.order[r]) / scale[k];
+                }
+            }
+            final int independent = Orthonormal.basisInPlace(nullBasis);
+            nullBasis = java.util.Arrays.copyOf(nullBasis, independent);
         }
         return new Conditioning(sigma, scaledSigma, ratio(sigma[0], sigma[p - 1]),
                 ratio(scaledSigma[0], scaledSigma[p - 1]), rank, p, tolerance,
-                hessianMax, hessianMin, hessianMinIdentifiable, List.copyOf(directions), p - rank);
+                hessianMax, hessianMin, hessianMinIdentifiable, List.copyOf(nullDirections), p - rank,
+                List.copyOf(weakDirections), nullBasis);
+    }
+
+    /**
+     * Eigenvalues of the features' correlation matrix, largest first: the mean-loss Hessian a
+     * learner sees once it standardizes its features (with an intercept, [[1, 0], [0, C]]). From
+     * the centered block of the factor with its columns scaled to unit norm, O(p³).
+     *
+     * @return empty for a model without intercept or without records
+     */
+    public static double[] correlationEigenvalues(StreamingLeastSquares estimator) {
+        if (!estimator.options().intercept() || estimator.count() == 0 || estimator.features() == 0) {
+            return new double[0];
+        }
+        final double[][] factor = estimator.factor();
+        final int q = estimator.features();
+        final double[] norms = new double[q];
+        for (int i = 1; i <= q; i++) {
+            for (int j = i; j <= q; j++) {
+                norms[j - 1] += factor[i][j] * factor[i][j];
+            }
+        }
+        final double[] all = estimator.columnSumOfSquares();
+        final double negligible = MinimumNormSolver.negligibleSumOfSquares(all);
+        final DMatrixRMaj block = new DMatrixRMaj(q, q);
+        for (int j = 0; j < q; j++) {
+            // a constant feature has no variance to standardize: it drops out (multiplier 0)
+            final double multiplier = norms[j] > negligible && norms[j] > MinimumNormSolver.EPSILON * MinimumNormSolver.EPSILON * all[j + 1]
+                    ? 1.0 / Math.sqrt(norms[j]) : 0.0;
+            for (int i = 0; i <= j; i++) {
+                block.unsafe_set(i, j, factor[i + 1][j + 1] * multiplier);
+            }
+        }
+        final double[] s = svd(block, false).values;
+        final double[] eigenvalues = new double[q];
+        for (int i = 0; i < q; i++) {
+            eigenvalues[i] = s[i] * s[i];
+        }
+        return eigenvalues;
     }
 
     /** Names of the coefficients in θ order: {@code (intercept)} first when there is one. */
@@ -107,16 +162,9 @@ public final class ConditioningAnalysis {
                                                         List<String> names, double singularValue) {
         final int p = scale.length;
         double largestScaled = 0.0;
-        int largestAt = 0;
         for (int k = 0; k < p; k++) {
-            final double a = Math.abs(v.unsafe_get(k, column));
-            if (a > largestScaled) {
-                largestScaled = a;
-                largestAt = k;
-            }
+            largestScaled = Math.max(largestScaled, Math.abs(v.unsafe_get(k, column)));
         }
-        // The sign is arbitrary in an SVD; fix it so the largest scaled loading is positive.
-        final double sign = v.unsafe_get(largestAt, column) < 0 ? -1.0 : 1.0;
         final List<Integer> taking = new ArrayList<>();
         double largestOriginal = 0.0;
         for (int k = 0; k < p; k++) {
@@ -125,6 +173,8 @@ public final class ConditioningAnalysis {
                 largestOriginal = Math.max(largestOriginal, Math.abs(v.unsafe_get(k, column) / scale[k]));
             }
         }
+        // The sign is arbitrary in an SVD; fix it so the relation reads "first + … ≈ 0".
+        final double sign = v.unsafe_get(taking.get(0), column) < 0 ? -1.0 : 1.0;
         final int m = taking.size();
         final List<String> featureNames = new ArrayList<>(m);
         final int[] index = new int[m];
@@ -135,7 +185,7 @@ public final class ConditioningAnalysis {
             index[i] = k;
             featureNames.add(names.get(k));
             scaledLoadings[i] = sign * v.unsafe_get(k, column);
-            // the scaled design's null vector v maps to D⁻¹v in original units
+            // the scaled design's null vector v maps to C⁻¹v in original units
             loadings[i] = sign * v.unsafe_get(k, column) / scale[k] / largestOriginal;
         }
         return new Conditioning.NullDirection(List.copyOf(featureNames), index, loadings, scaledLoadings, singularValue);
@@ -145,28 +195,31 @@ public final class ConditioningAnalysis {
         return smallest == 0.0 ? Double.POSITIVE_INFINITY : largest / smallest;
     }
 
-    private static double[] sortedSingularValues(DMatrixRMaj a) {
-        final double[] unsorted = singularValuesUnsorted(a, null);
-        final int[] order = MinimumNormSolver.descendingOrder(unsorted, unsorted.length);
-        final double[] sorted = new double[unsorted.length];
-        for (int i = 0; i < sorted.length; i++) {
-            sorted[i] = unsorted[order[i]];
+    private static double[][] identity(int p) {
+        final double[][] basis = new double[p][p];
+        for (int i = 0; i < p; i++) {
+            basis[i][i] = 1.0;
         }
-        return sorted;
+        return basis;
     }
 
-    private static double[] singularValuesUnsorted(DMatrixRMaj a, DMatrixRMaj[] vOut) {
-        final boolean needV = vOut != null;
+    /** Singular values sorted largest first, with V and the sort order when asked for. */
+    private record Svd(double[] values, int[] order, DMatrixRMaj v) {
+    }
+
+    private static Svd svd(DMatrixRMaj a, boolean needV) {
         final SingularValueDecomposition_F64<DMatrixRMaj> svd =
                 DecompositionFactory_DDRM.svd(a.numRows, a.numCols, false, needV, false);
         if (!svd.decompose(a.copy())) {
             throw new ArithmeticException("SVD of the factor did not converge");
         }
-        if (needV) {
-            vOut[0] = svd.getV(null, false);
+        final int n = svd.numberOfSingularValues();
+        final double[] unsorted = svd.getSingularValues();
+        final int[] order = MinimumNormSolver.descendingOrder(unsorted, n);
+        final double[] sorted = new double[n];
+        for (int i = 0; i < n; i++) {
+            sorted[i] = unsorted[order[i]];
         }
-        final double[] values = new double[svd.numberOfSingularValues()];
-        System.arraycopy(svd.getSingularValues(), 0, values, 0, values.length);
-        return values;
+        return new Svd(sorted, order, needV ? svd.getV(null, false) : null);
     }
 }

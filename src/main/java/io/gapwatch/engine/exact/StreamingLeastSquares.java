@@ -36,6 +36,12 @@ public final class StreamingLeastSquares {
      */
     public static final double MAX_MAGNITUDE = 1e100;
 
+    /**
+     * Whitening treats a pivot d_k below this fraction of its column's sum of squares as this
+     * large: directions the data determines to less than 1e-5 relative are damped, not blown up.
+     */
+    public static final double WHITENING_FLOOR = 1e-10;
+
     private final LeastSquaresOptions options;
     private final int features;
     private final int p;
@@ -78,13 +84,21 @@ public final class StreamingLeastSquares {
     /**
      * Adds one record with weight 1, after aging every earlier record by λ. O(p²), no allocation.
      *
+     * <p>Returns the exact fit's prediction of this record made <em>before</em> it was added, for
+     * test-then-train scoring, at no extra cost: when the factor already had full rank, the
+     * residual the rotations leave is the recursive residual e = y − xᵀθ*_(n−1) (Brown, Durbin &amp;
+     * Evans 1975), so the prediction is y − e, more accurate than forming xᵀθ*. While the factor is
+     * rank-deficient the prediction is not determined, and with a ridge penalty it would cost an
+     * O(p³) solve: then NaN.
+     *
      * @param x the features, length {@link #features()}; Not modified
      * @param y the target
+     * @return ŷ = xᵀθ*_(n−1), or NaN when not determined
      * @throws IllegalArgumentException if a value is not finite or beyond {@link #MAX_MAGNITUDE}, or
      *         the length is wrong: callers validate records first, because one such value would
      *         poison the factor for good
      */
-    public void update(double[] x, double y) {
+    public double update(double[] x, double y) {
         if (x.length != features) {
             throw new IllegalArgumentException("expected " + features + " features, got " + x.length);
         }
@@ -107,6 +121,9 @@ public final class StreamingLeastSquares {
         if (options.forgetting() != 1.0) {
             age();
         }
+        // the screen that certifies back-substitution also certifies the recursive residual
+        final boolean predictable = count > 0 && options.ridge() == 0.0
+                && MinimumNormSolver.pivotsCertifyFullRank(pivots, columnSumOfSquares);
         for (int k = 0; k < p; k++) {
             columnSumOfSquares[k] += row[k] * row[k];
         }
@@ -117,6 +134,7 @@ public final class StreamingLeastSquares {
         count++;
         effectiveCount += 1.0;
         modification++;
+        return predictable ? y - residual : Double.NaN;
     }
 
     // Weights every earlier record by λ: R ← √λ R and z ← √λ z are D ← λ D; every weighted sum ← λ · sum.
@@ -216,6 +234,18 @@ public final class StreamingLeastSquares {
         return offset == 1 ? dot + theta[0] : dot;
     }
 
+    /**
+     * ŷ = xᵀθ* when the factor has full rank (back-substitution, O(p²)); NaN while it is
+     * rank-deficient, where a prediction outside the data's span is not determined. For records
+     * without a target; {@link #update} gives the one-step-ahead prediction of a record with one.
+     */
+    public double predictIfDetermined(double[] x) {
+        if (count == 0 || !MinimumNormSolver.pivotsCertifyFullRank(pivots, columnSumOfSquares)) {
+            return options.ridge() > 0.0 && count > 0 ? predict(x) : Double.NaN;
+        }
+        return predict(x);
+    }
+
     // ---------------------------------------------------------------- in-sample quantities, exact
 
     /**
@@ -245,9 +275,108 @@ public final class StreamingLeastSquares {
         return sse(solved().theta);
     }
 
+    /**
+     * How much more a coefficient vector loses than the exact fit, over every record seen:
+     * <pre>
+     *   SSE(θ) − SSE(θ*) = ‖R(θ − θ*)‖² = Σ_k d_k (R̄_k (θ − θ*))²
+     * </pre>
+     * (the cross term vanishes because Rᵀ(Rθ* − z) = 0 at a least-squares solution). Computed
+     * from the difference, so it does not cancel the way SSE(θ) − SSE(θ*) would when both are large.
+     */
+    public double excessSse(double[] theta) {
+        final double[] best = solved().theta;
+        double sum = 0.0;
+        for (int k = 0; k < p; k++) {
+            final double[] rk = rbar[k];
+            double s = theta[k] - best[k];
+            for (int j = k + 1; j < p; j++) {
+                s += rk[j] * (theta[j] - best[j]);
+            }
+            sum += pivots[k] * s * s;
+        }
+        return sum;
+    }
+
+    /**
+     * The exact in-sample gradient of the mean loss ½·Σ λ^age (y − xᵀθ)² / n_eff at θ, with no data pass:
+     * <pre>
+     *   ∇ = Rᵀ(Rθ − z) / n_eff
+     * </pre>
+     *
+     * @param theta Not modified
+     * @param out   length p; Modified
+     */
+    public void inSampleGradient(double[] theta, double[] out) {
+        java.util.Arrays.fill(out, 0.0);
+        for (int k = 0; k < p; k++) {
+            final double[] rk = rbar[k];
+            double s = theta[k];
+            for (int j = k + 1; j < p; j++) {
+                s += rk[j] * theta[j];
+            }
+            // r_k = √d_k (R̄_k θ − z̄_k);  (Rᵀ r)_j += √d_k R̄_kj r_k = d_k R̄_kj (R̄_k θ − z̄_k)
+            final double scaled = pivots[k] * (s - rk[p]);
+            out[k] += scaled;
+            for (int j = k + 1; j < p; j++) {
+                out[j] += rk[j] * scaled;
+            }
+        }
+        for (int j = 0; j < p; j++) {
+            out[j] /= effectiveCount;
+        }
+    }
+
+    /**
+     * Whitening: v ← (XᵀΛX / n_eff)⁻¹ v = n_eff (R̄ᵀ D R̄)⁻¹ v, by a forward solve with R̄ᵀ, a
+     * division by D and a back-substitution with R̄, O(p²). Pivots weaker than
+     * {@link #WHITENING_FLOOR} times their column's sum of squares are raised to it, so that
+     * directions the data barely determines are not amplified without bound.
+     *
+     * @param v length p; Modified
+     */
+    public void applyInverseSecondMoment(double[] v) {
+        if (count == 0) {
+            return;
+        }
+        // R̄ᵀ u = v, row by row: u_i is final once the rows above have been subtracted
+        for (int i = 0; i < p; i++) {
+            final double ui = v[i];
+            final double[] ri = rbar[i];
+            for (int j = i + 1; j < p; j++) {
+                v[j] -= ri[j] * ui;
+            }
+        }
+        for (int k = 0; k < p; k++) {
+            final double floor = WHITENING_FLOOR * columnSumOfSquares[k];
+            final double d = Math.max(pivots[k], floor);
+            v[k] = d > 0.0 ? v[k] / d : 0.0;
+        }
+        // R̄ w = u
+        for (int i = p - 1; i >= 0; i--) {
+            final double[] ri = rbar[i];
+            double s = v[i];
+            for (int j = i + 1; j < p; j++) {
+                s -= ri[j] * v[j];
+            }
+            v[i] = s;
+        }
+        for (int k = 0; k < p; k++) {
+            v[k] *= effectiveCount;
+        }
+    }
+
     /** Σ λ^age (y − ȳ)², the weighted total sum of squares about the weighted mean. */
     public double totalSumOfSquares() {
         return target.sumSquaredDeviations();
+    }
+
+    /** The mean ‖x‖² of the rows seen, with the intercept's 1: Σ_k column sums of squares / n_eff = tr(XᵀΛX)/n_eff. */
+    public double meanSquaredRowNorm() {
+        double s = 0.0;
+        for (double c : columnSumOfSquares) {
+            s += c;
+        }
+        return effectiveCount == 0.0 ? Double.NaN : s / effectiveCount;
     }
 
     /** Mean squared error SSE / n_eff; NaN before the first record. */
