@@ -1,0 +1,496 @@
+package io.gapwatch.engine.sgd;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * One online learner: a linear model ŷ = b + wᵀx trained on the squared loss ½(ŷ − y)² one
+ * record at a time (or in mini-batches), the way the user's optimizer trains it.
+ *
+ * <h2>Working coordinates</h2>
+ * The optimizer sees θ̃ = (b̃, w̃) on the inputs as the user prepares them: raw, or features
+ * standardized x̃_j = (x_j − μ_j)/σ_j and/or target ỹ = (y − μ_y)/σ_y by running means and
+ * variances. Weights are always <em>reported</em> in original units, so that they compare with
+ * the exact fit:
+ * <pre>
+ *   w_j = σ_y w̃_j / σ_j,      b = μ_y + σ_y (b̃ − Σ_j w̃_j μ_j / σ_j)
+ * </pre>
+ *
+ * <h2>One step</h2>
+ * For a batch B (of {@code batch} records, each predicted with the θ̃ of the batch's start):
+ * <pre>
+ *   g = (1/|B|) Σ_B (θ̃ᵀx̃ − ỹ) x̃  +  l2 · (0, w̃)        gradient of ½(ŷ − y)² + ½ l2 ‖w‖²
+ *   g ← g · min(1, clip/‖g‖)                             clipping by global norm
+ *   g ← (XᵀX/n)⁻¹ g                                      whitening, through the exact fit's factor
+ *   w̃ ← w̃ (1 − η_t · weight-decay)                       decoupled weight decay (AdamW)
+ *   θ̃ ← rule(θ̃, g, η_t)                                  sgd, momentum, nesterov, adagrad, rmsprop, adam
+ * </pre>
+ * Plain SGD on single records without penalty, clipping or whitening is computed exactly as
+ * scikit-learn's SGDRegressor computes it — p = Σ w_j x_j + b, u = −η (p − y), w_j += x_j u,
+ * b += u — so that the two agree to the last bit (Bottou 2012, "Stochastic gradient descent tricks").
+ *
+ * <h2>Divergence</h2>
+ * A step that leaves a non-finite weight or a norm above {@link #EXPLODED_NORM} marks the learner
+ * diverged and is undone; then, by {@code on-diverge}, the learner either stops where it was or
+ * restarts from its initial weights. It never touches anything outside itself.
+ *
+ * <h2>Health</h2>
+ * Gradient norm, update norm and ratios are kept per step and as running means over the last
+ * {@code window} steps (an exponential average with α = 1/min(steps, window)): functions of the
+ * record sequence alone, so the stream processor and replay report the same numbers.
+ */
+public final class OnlineLearner {
+
+    /** A weight norm beyond this counts as exploded: no linear model a person trains needs it. */
+    public static final double EXPLODED_NORM = 1e30;
+    /** Standard deviation of init=normal (Keras' RandomNormal default in the seed question is 0.05). */
+    public static final double NORMAL_INIT_STD = 0.05;
+
+    private final String name;
+    private final LearnerConfig config;
+    private final int features;
+    private final int p;
+    private final int offset;
+    private final boolean sklearnPath;
+    private final int window;
+
+    private final UpdateRule rule;
+    private final double[] theta;
+    private final double[] start;
+    private final double[] previous;
+    private final double[] averaged;
+    private final double[] gradient;
+    private final double[] row;
+    private final RunningMoments featureMoments;
+    private final RunningMoments targetMoments;
+
+    private long records;
+    private long steps;
+    private long stepsSinceStart;
+    private int inBatch;
+    private boolean diverged;
+    private long divergences;
+    private long divergedAtRecord = -1;
+    private double maxRowNormSquared;
+
+    private double lastGradientNorm = Double.NaN;
+    private double lastUpdateNorm = Double.NaN;
+    private double lastRate = Double.NaN;
+    private final Ema gradientNorm = new Ema();
+    private final Ema updateRatio = new Ema();
+    private final Ema rateRatio = new Ema();
+    private final Ema loss = new Ema();
+
+    /**
+     * @param features the model's feature count d
+     * @param window   steps over which health statistics are averaged
+     * @throws IllegalArgumentException if the config does not fit d features
+     */
+    public OnlineLearner(String name, LearnerConfig config, int features, int window) {
+        config.checkFor(features);
+        this.name = name;
+        this.config = config;
+        this.features = features;
+        this.offset = config.intercept() ? 1 : 0;
+        this.p = features + offset;
+        this.window = window;
+        this.sklearnPath = config.optimizer() == LearnerConfig.OptimizerKind.SGD && config.batch() == 1
+                && config.l2() == 0.0 && config.clip() == 0.0 && !config.whiten() && config.weightDecay() == 0.0;
+        this.rule = UpdateRule.of(config, p);
+        this.theta = new double[p];
+        this.start = new double[p];
+        this.previous = new double[p];
+        this.averaged = new double[p];
+        this.gradient = new double[p];
+        this.row = new double[p];
+        this.featureMoments = config.standardize() ? new RunningMoments(features) : null;
+        this.targetMoments = config.scaleTarget() ? new RunningMoments(1) : null;
+        initialize(start);
+        System.arraycopy(start, 0, theta, 0, p);
+        System.arraycopy(start, 0, averaged, 0, p);
+    }
+
+    private void initialize(double[] out) {
+        switch (config.init()) {
+            case ZEROS -> Arrays.fill(out, 0.0);
+            case NORMAL, HE -> {
+                final double sd = config.init() == LearnerConfig.InitKind.HE
+                        ? Math.sqrt(2.0 / Math.max(1, features)) : NORMAL_INIT_STD;
+                final SplittableRandom random = new SplittableRandom(config.seed());
+                // the intercept starts at zero, as in Keras and PyTorch's He initializers
+                for (int j = 0; j < features; j++) {
+                    out[offset + j] = sd * gaussian(random);
+                }
+            }
+            case GIVEN -> {
+                final double[] given = config.initWeights();
+                if (given.length == p) {
+                    System.arraycopy(given, 0, out, 0, p);
+                } else {
+                    System.arraycopy(given, 0, out, offset, features);
+                }
+            }
+        }
+    }
+
+    // Box–Muller on SplittableRandom: the same numbers on every JVM, unlike Random.nextGaussian's contract.
+    private static double gaussian(SplittableRandom random) {
+        final double u = 1.0 - random.nextDouble();
+        final double v = random.nextDouble();
+        return Math.sqrt(-2.0 * Math.log(u)) * Math.cos(2.0 * Math.PI * v);
+    }
+
+    // ---------------------------------------------------------------- prediction
+
+    /** ŷ for a record, in original units, with the weights the learner reports (averaged if so configured). No allocation. */
+    public double predict(double[] x) {
+        final double[] coefficients = config.average() && stepsSinceStart > 0 ? averaged : theta;
+        return toOriginalPrediction(workingPrediction(coefficients, x));
+    }
+
+    // p = Σ w̃_j x̃_j + b̃, in this order (scikit-learn's), with x̃ computed on the fly
+    private double workingPrediction(double[] coefficients, double[] x) {
+        double dot = 0.0;
+        if (featureMoments == null) {
+            for (int j = 0; j < features; j++) {
+                dot += coefficients[offset + j] * x[j];
+            }
+        } else {
+            for (int j = 0; j < features; j++) {
+                dot += coefficients[offset + j] * ((x[j] - featureMoments.mean(j)) / featureMoments.scale(j));
+            }
+        }
+        return offset == 1 ? dot + coefficients[0] : dot;
+    }
+
+    private double toOriginalPrediction(double working) {
+        return targetMoments == null ? working : targetMoments.mean(0) + targetMoments.scale(0) * working;
+    }
+
+    // ---------------------------------------------------------------- training
+
+    /**
+     * Trains on one record. No allocation.
+     *
+     * @param x              features, length d; Not modified
+     * @param y              target
+     * @param preconditioner the exact fit, for whitening (ignored otherwise)
+     */
+    public void train(double[] x, double y, Preconditioner preconditioner) {
+        records++;
+        if (diverged && config.onDiverge() == LearnerConfig.OnDiverge.KEEP) {
+            return;
+        }
+        if (featureMoments != null) {
+            featureMoments.add(x);
+        }
+        if (targetMoments != null) {
+            targetMoments.add(y);
+        }
+        final double target = targetMoments == null ? y : (y - targetMoments.mean(0)) / targetMoments.scale(0);
+        if (offset == 1) {
+            row[0] = 1.0;
+        }
+        double rowNormSquared = offset;
+        for (int j = 0; j < features; j++) {
+            final double v = featureMoments == null ? x[j] : (x[j] - featureMoments.mean(j)) / featureMoments.scale(j);
+            row[offset + j] = v;
+            rowNormSquared += v * v;
+        }
+        maxRowNormSquared = Math.max(maxRowNormSquared, rowNormSquared);
+
+        if (sklearnPath) {
+            stepLikeScikitLearn(target);
+            return;
+        }
+        final double residual = preparedPrediction() - target;
+        loss.add(0.5 * residual * residual, window, stepsSinceStart + 1);
+        for (int i = 0; i < p; i++) {
+            gradient[i] += residual * row[i];
+        }
+        if (++inBatch == config.batch()) {
+            step(preconditioner);
+        }
+    }
+
+    // θ̃ᵀx̃ on the prepared row, weights first then the intercept (scikit-learn's order)
+    private double preparedPrediction() {
+        double dot = 0.0;
+        for (int j = 0; j < features; j++) {
+            dot += theta[offset + j] * row[offset + j];
+        }
+        return offset == 1 ? dot + theta[0] : dot;
+    }
+
+    // scikit-learn's _plain_sgd for squared loss, no penalty: p = w·x + b; u = −η (p − y); w += x u; b += u
+    private void stepLikeScikitLearn(double target) {
+        final double rate = LearningRate.at(config, config.lr(), stepsSinceStart + 1);
+        final double interceptRate = interceptRate(rate);
+        final double residual = preparedPrediction() - target;
+        loss.add(0.5 * residual * residual, window, stepsSinceStart + 1);
+        System.arraycopy(theta, 0, previous, 0, p);
+        final double update = -rate * residual;
+        for (int j = 0; j < features; j++) {
+            theta[offset + j] += row[offset + j] * update;
+        }
+        if (offset == 1) {
+            theta[0] += interceptRate == rate ? update : -interceptRate * residual;
+        }
+        double gradientSquared = 0.0;
+        for (int i = 0; i < p; i++) {
+            gradientSquared += (residual * row[i]) * (residual * row[i]);
+        }
+        finishStep(Math.sqrt(gradientSquared), rate);
+    }
+
+    private void step(Preconditioner preconditioner) {
+        final double rate = LearningRate.at(config, config.lr(), stepsSinceStart + 1);
+        final double interceptRate = interceptRate(rate);
+        // g = mean gradient + l2 (0, w̃)
+        double squared = 0.0;
+        for (int i = 0; i < p; i++) {
+            double g = gradient[i] / inBatch;
+            if (i >= offset && config.l2() != 0.0) {
+                g += config.l2() * theta[i];
+            }
+            gradient[i] = g;
+            squared += g * g;
+        }
+        final double gradientNorm = Math.sqrt(squared);
+        if (config.clip() > 0.0 && gradientNorm > config.clip()) {
+            final double shrink = config.clip() / gradientNorm;
+            for (int i = 0; i < p; i++) {
+                gradient[i] *= shrink;
+            }
+        }
+        if (config.whiten()) {
+            preconditioner.applyInverseSecondMoment(gradient);
+        }
+        System.arraycopy(theta, 0, previous, 0, p);
+        if (config.weightDecay() > 0.0) {
+            final double keep = 1.0 - rate * config.weightDecay();
+            for (int i = offset; i < p; i++) {
+                theta[i] *= keep;
+            }
+        }
+        rule.step(theta, gradient, rate, interceptRate, offset == 1);
+        Arrays.fill(gradient, 0.0);
+        inBatch = 0;
+        finishStep(gradientNorm, rate);
+    }
+
+    private double interceptRate(double rate) {
+        return Double.isNaN(config.interceptLr()) ? rate : rate * (config.interceptLr() / config.lr());
+    }
+
+    // Divergence check, averaging and health, after θ has moved from previous to theta.
+    private void finishStep(double gradientNorm, double rate) {
+        steps++;
+        stepsSinceStart++;
+        double weightSquared = 0.0;
+        double updateSquared = 0.0;
+        for (int i = 0; i < p; i++) {
+            final double t = theta[i];
+            final double d = t - previous[i];
+            weightSquared += t * t;
+            updateSquared += d * d;
+        }
+        if (!(weightSquared <= EXPLODED_NORM * EXPLODED_NORM)) { // also catches NaN
+            diverge();
+            return;
+        }
+        final double weightNorm = Math.sqrt(weightSquared);
+        lastGradientNorm = gradientNorm;
+        lastUpdateNorm = Math.sqrt(updateSquared);
+        lastRate = rate;
+        this.gradientNorm.add(gradientNorm, window, stepsSinceStart);
+        if (weightNorm > 0.0) {
+            updateRatio.add(lastUpdateNorm / weightNorm, window, stepsSinceStart);
+            rateRatio.add(rate * gradientNorm / weightNorm, window, stepsSinceStart);
+        }
+        if (config.average()) {
+            // θ̄ ← θ̄ + (θ − θ̄)/k
+            for (int i = 0; i < p; i++) {
+                averaged[i] += (theta[i] - averaged[i]) / stepsSinceStart;
+            }
+        }
+    }
+
+    private void diverge() {
+        divergences++;
+        divergedAtRecord = records;
+        System.arraycopy(previous, 0, theta, 0, p);
+        if (config.onDiverge() == LearnerConfig.OnDiverge.KEEP) {
+            diverged = true;
+            return;
+        }
+        // restart from the initial weights with fresh optimizer state; the data statistics stay
+        System.arraycopy(start, 0, theta, 0, p);
+        System.arraycopy(start, 0, averaged, 0, p);
+        rule.reset();
+        stepsSinceStart = 0;
+        inBatch = 0;
+        Arrays.fill(gradient, 0.0);
+    }
+
+    // ---------------------------------------------------------------- the learner's model in original units
+
+    /** b in original units (0 when the learner has no intercept and does not center). */
+    public double intercept() {
+        final double[] c = reported();
+        double b = offset == 1 ? c[0] : 0.0;
+        if (featureMoments != null) {
+            for (int j = 0; j < features; j++) {
+                b -= c[offset + j] * featureMoments.mean(j) / featureMoments.scale(j);
+            }
+        }
+        return targetMoments == null ? b : targetMoments.mean(0) + targetMoments.scale(0) * b;
+    }
+
+    /** w_j in original units. */
+    public double weight(int j) {
+        final double w = reported()[offset + j];
+        final double unscaled = featureMoments == null ? w : w / featureMoments.scale(j);
+        return targetMoments == null ? unscaled : targetMoments.scale(0) * unscaled;
+    }
+
+    /**
+     * Writes the learner's coefficients in original units, laid out like the exact fit's θ.
+     *
+     * @param out length d + 1 with an intercept slot, or d; Modified
+     */
+    public void coefficients(double[] out, boolean interceptSlot) {
+        final int o = interceptSlot ? 1 : 0;
+        if (interceptSlot) {
+            out[0] = intercept();
+        }
+        for (int j = 0; j < features; j++) {
+            out[o + j] = weight(j);
+        }
+    }
+
+    private double[] reported() {
+        return config.average() && stepsSinceStart > 0 ? averaged : theta;
+    }
+
+    /** The coefficients the optimizer works on, θ̃ (intercept first if any). Not to be modified. */
+    public double[] workingCoefficients() {
+        return reported();
+    }
+
+    // ---------------------------------------------------------------- what the diagnostics read
+
+    public String name() {
+        return name;
+    }
+
+    public LearnerConfig config() {
+        return config;
+    }
+
+    /** Records seen, including those a stopped learner skipped. */
+    public long records() {
+        return records;
+    }
+
+    /** Optimizer steps taken (over all restarts). */
+    public long steps() {
+        return steps;
+    }
+
+    /** Whether the learner diverged and stopped (on-diverge=keep). */
+    public boolean diverged() {
+        return diverged;
+    }
+
+    /** How many times the weights blew up (with on-diverge=reset the learner goes on after each). */
+    public long divergences() {
+        return divergences;
+    }
+
+    /** The record at whose step the learner last diverged, or −1. */
+    public long divergedAtRecord() {
+        return divergedAtRecord;
+    }
+
+    /** η of the last step (NaN before the first). */
+    public double currentRate() {
+        return lastRate;
+    }
+
+    /** η the schedule gives for the next step. */
+    public double nextRate() {
+        return LearningRate.at(config, config.lr(), stepsSinceStart + 1);
+    }
+
+    public double lastGradientNorm() {
+        return lastGradientNorm;
+    }
+
+    public double lastUpdateNorm() {
+        return lastUpdateNorm;
+    }
+
+    /** Mean ‖g‖ over the last {@code window} steps. */
+    public double meanGradientNorm() {
+        return gradientNorm.value();
+    }
+
+    /** Mean ‖Δθ̃‖/‖θ̃‖ over the last {@code window} steps: the update ratio that actually happened. */
+    public double meanUpdateRatio() {
+        return updateRatio.value();
+    }
+
+    /** Mean η‖g‖/‖θ̃‖ over the last {@code window} steps: Sutskever's update ratio, "about 0.01 is healthy". */
+    public double meanRateRatio() {
+        return rateRatio.value();
+    }
+
+    /** Mean training loss ½(ŷ − y)² in working units over the last {@code window} records. */
+    public double meanLoss() {
+        return loss.value();
+    }
+
+    /** ‖θ̃‖, in working coordinates. */
+    public double workingNorm() {
+        double s = 0.0;
+        for (double t : reported()) {
+            s += t * t;
+        }
+        return Math.sqrt(s);
+    }
+
+    /** max ‖x̃‖² over the records seen (with the intercept's 1): the per-record step is stable only for η &lt; 2/max‖x̃‖². */
+    public double maxRowNormSquared() {
+        return maxRowNormSquared;
+    }
+
+    public int features() {
+        return features;
+    }
+
+    public boolean hasIntercept() {
+        return offset == 1;
+    }
+
+    /** Running mean over the last {@code window} values: exponential with α = 1/min(k, window). */
+    static final class Ema {
+        private double value = Double.NaN;
+
+        void add(double x, int window, long k) {
+            if (!Double.isFinite(x)) {
+                return;
+            }
+            final double alpha = 1.0 / Math.min(k, (long) window);
+            value = Double.isNaN(value) ? x : value + alpha * (x - value);
+        }
+
+        double value() {
+            return value;
+        }
+
+        void set(double value) {
+            this.value = value;
+        }
+    }
+}

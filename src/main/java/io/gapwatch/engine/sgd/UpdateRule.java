@@ -1,0 +1,226 @@
+package io.gapwatch.engine.sgd;
+
+/**
+ * An optimizer's update rule with the per-coordinate state it keeps. θ is (b, w) with the
+ * intercept at index 0 when the learner has one; the intercept may step at its own rate.
+ *
+ * <p>Implementations allocate only in their constructor: {@link #step} is on the per-record path.
+ */
+public interface UpdateRule {
+
+    /**
+     * θ ← θ − Δ(g).
+     *
+     * @param theta         coefficients; Modified
+     * @param gradient      ∂loss/∂θ at θ, length of θ; Not modified
+     * @param rate          η_t for the weights
+     * @param interceptRate η_t for θ[0] when {@code intercept}
+     * @param intercept     whether θ[0] is an intercept
+     */
+    void step(double[] theta, double[] gradient, double rate, double interceptRate, boolean intercept);
+
+    /** Forgets all state, as at construction. */
+    void reset();
+
+    /** The state as flat arrays (for snapshots); the order is the implementation's own. */
+    double[][] state();
+
+    /** Creates the rule a config asks for, for {@code p} coefficients. */
+    static UpdateRule of(LearnerConfig config, int p) {
+        return switch (config.optimizer()) {
+            case SGD -> new GradientDescent();
+            case MOMENTUM -> new Momentum(p, config.momentum(), false);
+            case NESTEROV -> new Momentum(p, config.momentum(), true);
+            case ADAGRAD -> new Adagrad(p, config.eps());
+            case RMSPROP -> new RmsProp(p, config.beta2(), config.eps());
+            case ADAM, ADAMW -> new Adam(p, config.beta1(), config.beta2(), config.eps(), config.amsgrad());
+        };
+    }
+
+    static double rateOf(int i, double rate, double interceptRate, boolean intercept) {
+        return intercept && i == 0 ? interceptRate : rate;
+    }
+
+    /** θ ← θ − η g. */
+    final class GradientDescent implements UpdateRule {
+        @Override
+        public void step(double[] theta, double[] gradient, double rate, double interceptRate, boolean intercept) {
+            for (int i = 0; i < theta.length; i++) {
+                theta[i] -= rateOf(i, rate, interceptRate, intercept) * gradient[i];
+            }
+        }
+
+        @Override
+        public void reset() {
+        }
+
+        @Override
+        public double[][] state() {
+            return new double[0][];
+        }
+    }
+
+    /**
+     * Heavy ball, as PyTorch's SGD(momentum=μ) writes it: v ← μ v + g, θ ← θ − η v.
+     * Nesterov: θ ← θ − η (g + μ v) with the new v.
+     */
+    final class Momentum implements UpdateRule {
+        private final double mu;
+        private final boolean nesterov;
+        private final double[] velocity;
+
+        Momentum(int p, double mu, boolean nesterov) {
+            this.mu = mu;
+            this.nesterov = nesterov;
+            this.velocity = new double[p];
+        }
+
+        @Override
+        public void step(double[] theta, double[] gradient, double rate, double interceptRate, boolean intercept) {
+            for (int i = 0; i < theta.length; i++) {
+                final double g = gradient[i];
+                final double v = mu * velocity[i] + g;
+                velocity[i] = v;
+                theta[i] -= rateOf(i, rate, interceptRate, intercept) * (nesterov ? g + mu * v : v);
+            }
+        }
+
+        @Override
+        public void reset() {
+            java.util.Arrays.fill(velocity, 0.0);
+        }
+
+        @Override
+        public double[][] state() {
+            return new double[][] {velocity};
+        }
+    }
+
+    /** Duchi et al. 2011: G ← G + g², θ ← θ − η g / (√G + ε). */
+    final class Adagrad implements UpdateRule {
+        private final double eps;
+        private final double[] sumOfSquares;
+
+        Adagrad(int p, double eps) {
+            this.eps = eps;
+            this.sumOfSquares = new double[p];
+        }
+
+        @Override
+        public void step(double[] theta, double[] gradient, double rate, double interceptRate, boolean intercept) {
+            for (int i = 0; i < theta.length; i++) {
+                final double g = gradient[i];
+                sumOfSquares[i] += g * g;
+                theta[i] -= rateOf(i, rate, interceptRate, intercept) * g / (Math.sqrt(sumOfSquares[i]) + eps);
+            }
+        }
+
+        @Override
+        public void reset() {
+            java.util.Arrays.fill(sumOfSquares, 0.0);
+        }
+
+        @Override
+        public double[][] state() {
+            return new double[][] {sumOfSquares};
+        }
+    }
+
+    /** Tieleman &amp; Hinton 2012: E ← ρ E + (1 − ρ) g², θ ← θ − η g / (√E + ε). */
+    final class RmsProp implements UpdateRule {
+        private final double rho;
+        private final double eps;
+        private final double[] meanSquare;
+
+        RmsProp(int p, double rho, double eps) {
+            this.rho = rho;
+            this.eps = eps;
+            this.meanSquare = new double[p];
+        }
+
+        @Override
+        public void step(double[] theta, double[] gradient, double rate, double interceptRate, boolean intercept) {
+            for (int i = 0; i < theta.length; i++) {
+                final double g = gradient[i];
+                meanSquare[i] = rho * meanSquare[i] + (1 - rho) * g * g;
+                theta[i] -= rateOf(i, rate, interceptRate, intercept) * g / (Math.sqrt(meanSquare[i]) + eps);
+            }
+        }
+
+        @Override
+        public void reset() {
+            java.util.Arrays.fill(meanSquare, 0.0);
+        }
+
+        @Override
+        public double[][] state() {
+            return new double[][] {meanSquare};
+        }
+    }
+
+    /**
+     * Kingma &amp; Ba 2015, Algorithm 1, with bias correction, in PyTorch's arrangement:
+     * <pre>
+     *   m ← β₁ m + (1 − β₁) g        v ← β₂ v + (1 − β₂) g²        (AMSGrad: v̂max ← max(v̂max, v))
+     *   θ ← θ − (η / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
+     * </pre>
+     * β₁ᵗ and β₂ᵗ are kept as running products, not computed with pow, so that the golden
+     * trajectories of scripts/golden_trajectories.py reproduce to the last bit.
+     */
+    final class Adam implements UpdateRule {
+        private final double beta1;
+        private final double beta2;
+        private final double eps;
+        private final boolean amsgrad;
+        private final double[] first;
+        private final double[] second;
+        private final double[] secondMax;
+        /** [β₁ᵗ, β₂ᵗ]. */
+        private final double[] powers = {1.0, 1.0};
+
+        Adam(int p, double beta1, double beta2, double eps, boolean amsgrad) {
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            this.eps = eps;
+            this.amsgrad = amsgrad;
+            this.first = new double[p];
+            this.second = new double[p];
+            this.secondMax = new double[amsgrad ? p : 0];
+        }
+
+        @Override
+        public void step(double[] theta, double[] gradient, double rate, double interceptRate, boolean intercept) {
+            powers[0] *= beta1;
+            powers[1] *= beta2;
+            final double correction1 = 1 - powers[0];
+            final double root2 = Math.sqrt(1 - powers[1]);
+            for (int i = 0; i < theta.length; i++) {
+                final double g = gradient[i];
+                first[i] = beta1 * first[i] + (1 - beta1) * g;
+                second[i] = beta2 * second[i] + (1 - beta2) * g * g;
+                double v = second[i];
+                if (amsgrad) {
+                    v = Math.max(secondMax[i], v);
+                    secondMax[i] = v;
+                }
+                final double stepSize = rateOf(i, rate, interceptRate, intercept) / correction1;
+                final double denominator = Math.sqrt(v) / root2 + eps;
+                theta[i] -= stepSize * first[i] / denominator;
+            }
+        }
+
+        @Override
+        public void reset() {
+            java.util.Arrays.fill(first, 0.0);
+            java.util.Arrays.fill(second, 0.0);
+            java.util.Arrays.fill(secondMax, 0.0);
+            powers[0] = 1.0;
+            powers[1] = 1.0;
+        }
+
+        @Override
+        public double[][] state() {
+            return new double[][] {first, second, secondMax, powers};
+        }
+    }
+}
