@@ -1,0 +1,35 @@
+package io.gapwatch.engine.diagnostics;
+
+import io.gapwatch.engine.exact.Conditioning;
+import io.gapwatch.engine.exact.LeastSquaresOptions;
+import io.gapwatch.engine.exact.SolveMethod;
+
+/**
+ * The exact fit at one moment.
+ *
+ * @param coefficients        θ* in θ order (intercept first if any)
+ * @param prequentialRecords  records the exact fit could predict before learning them (full rank at that time)
+ * @param driftAbsolute       ‖Δθ*‖ over the last complete window of records
+ * @param driftRelative       the same relative to ‖θ*‖ at the window's start
+ * @param targetMean          weighted mean of the target
+ * @param targetStd           weighted standard deviation of the target, √(TSS/n_eff)
+ */
+public record ExactReport(
+        LeastSquaresOptions options,
+        double intercept,
+        double[] weights,
+        double[] coefficients,
+        double r2,
+        double mse,
+        double sse,
+        double nEff,
+        SolveMethod solveMethod,
+        Conditioning conditioning,
+        double prequentialR2,
+        double prequentialMse,
+        long prequentialRecords,
+        double driftAbsolute,
+        double driftRelative,
+        double targetMean,
+        double targetStd) {
+}
