@@ -1,6 +1,8 @@
 package io.gapwatch.app;
 
+import io.gapwatch.engine.ModelOptions;
 import io.gapwatch.engine.exact.LeastSquaresOptions;
+import io.gapwatch.engine.sgd.LearnerConfig;
 import io.gapwatch.replay.CsvFormatException;
 import io.gapwatch.replay.Progress;
 import io.gapwatch.replay.Replay;
@@ -15,14 +17,16 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code gapwatch replay}: diagnose a CSV file offline with the same engine the stream processor runs. */
 @Command(name = "replay",
         mixinStandardHelpOptions = true,
         description = {
-                "Streams a CSV file through the exact least-squares estimator record by record, prints a summary,",
-                "and optionally writes the full diagnosis as JSON.",
+                "Streams a CSV file through the exact least-squares fit and your online learners, record by record,",
+                "holds each learner against the exact fit, prints the gap and its causes, and can write it all as JSON.",
                 "The file needs a header row; the target column is named by --target, every other column is a feature."})
 final class ReplayCommand implements Callable<Integer> {
 
@@ -35,6 +39,27 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--target", required = true, paramLabel = "COLUMN", description = "Name of the target column.")
     String target;
 
+    @Option(names = "--learner", paramLabel = "NAME:key=value,…",
+            description = "A learner to hold against the exact fit, e.g. sgd1:optimizer=sgd,lr=0.001. Repeatable. "
+                    + "Without any: sgd (lr=0.01) and adam (lr=0.001).")
+    List<String> learners;
+
+    @Option(names = "--epochs", paramLabel = "K", defaultValue = "1", description = "Passes over the file. Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--shuffle", paramLabel = "SEED", description = "Visit the records in a fresh random order each epoch (loads the file in memory).")
+    Long shuffle;
+
+    @Option(names = "--every", paramLabel = "N", description = "Records between trajectory lines. Default: 1000.")
+    Long every;
+
+    @Option(names = "--trajectory", paramLabel = "OUT.jsonl", description = "Write one JSON line of the learners' numbers every N records.")
+    Path trajectory;
+
+    @Option(names = "--window", paramLabel = "N", defaultValue = "" + ModelOptions.DEFAULT_WINDOW,
+            description = "Records over which gradient norms and update ratios are averaged and drift is measured. Default: ${DEFAULT-VALUE}.")
+    int window;
+
     @Option(names = "--no-intercept", description = "Fit without an intercept (scikit-learn's fit_intercept=False).")
     boolean noIntercept;
 
@@ -43,7 +68,7 @@ final class ReplayCommand implements Callable<Integer> {
     double forgetting;
 
     @Option(names = "--ridge", paramLabel = "α", defaultValue = "0",
-            description = "L2 penalty α >= 0 on the weights, never on the intercept. Default: ${DEFAULT-VALUE}.")
+            description = "L2 penalty α >= 0 on the exact fit's weights, never on the intercept. Default: ${DEFAULT-VALUE}.")
     double ridge;
 
     @Option(names = "--json", paramLabel = "OUT", description = "Write the diagnosis as JSON to this file ('-' for stdout).")
@@ -51,17 +76,21 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, CsvFormatException {
-        final LeastSquaresOptions options = options();
+        final Replay.Settings settings = settings();
         final PrintWriter out = spec.commandLine().getOut();
-        final Replay.Result result = Replay.run(csv, target, options, Progress.onStderr("replay"));
+        final Replay.Result result;
+        try {
+            result = Replay.run(settings, Progress.onStderr("replay"));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage()); // a learner that cannot run on this data, named
+        }
         final boolean jsonToStdout = json != null && json.toString().equals("-");
         if (!jsonToStdout) {
-            TextSummary.print(out, result.source(), result.target(), result.featureNames(), result.exact(), result.conditioning());
+            TextSummary.print(out, result.source(), result.target(), result.report());
         }
         if (json != null) {
-            final var node = ReportJson.summary(result.exact().count(), result.target(), result.featureNames(),
-                    result.exact(), result.conditioning());
-            final String text = ReportJson.mapper().writeValueAsString(node) + System.lineSeparator();
+            final String text = ReportJson.mapper().writeValueAsString(
+                    ReportJson.summary(result.report(), result.target(), window)) + System.lineSeparator();
             if (jsonToStdout) {
                 out.print(text);
             } else {
@@ -76,14 +105,44 @@ final class ReplayCommand implements Callable<Integer> {
         return 0;
     }
 
-    private LeastSquaresOptions options() {
+    private Replay.Settings settings() {
         if (!(forgetting > 0.0 && forgetting <= 1.0)) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--forgetting must be in (0, 1], got " + forgetting);
+            throw bad("--forgetting must be in (0, 1], got " + forgetting);
         }
         if (!(ridge >= 0.0 && Double.isFinite(ridge))) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--ridge must be finite and >= 0, got " + ridge);
+            throw bad("--ridge must be finite and >= 0, got " + ridge);
         }
-        return new LeastSquaresOptions(!noIntercept, forgetting, ridge);
+        if (epochs < 1) {
+            throw bad("--epochs must be at least 1, got " + epochs);
+        }
+        if (window < 1) {
+            throw bad("--window must be at least 1, got " + window);
+        }
+        if (every != null && every < 1) {
+            throw bad("--every must be at least 1, got " + every);
+        }
+        if (every != null && trajectory == null) {
+            throw bad("--every sets the spacing of --trajectory lines; give --trajectory too");
+        }
+        final Map<String, LearnerConfig> configs;
+        try {
+            // without an intercept in the exact fit, learners go without one too unless they say otherwise
+            configs = LearnerArguments.parse(learners, noIntercept ? Map.of("intercept", "false") : Map.of());
+        } catch (IllegalArgumentException e) {
+            throw bad(e.getMessage());
+        }
+        final ModelOptions model = new ModelOptions(new LeastSquaresOptions(!noIntercept, forgetting, ridge), window);
+        if (trajectory != null) {
+            try {
+                Files.newBufferedWriter(trajectory, StandardCharsets.UTF_8).close();
+            } catch (IOException e) {
+                throw new UserError("cannot write --trajectory " + trajectory + ": " + e.getMessage());
+            }
+        }
+        return new Replay.Settings(csv, target, model, configs, epochs, shuffle, every == null ? 1000 : every, trajectory);
+    }
+
+    private CommandLine.ParameterException bad(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 }

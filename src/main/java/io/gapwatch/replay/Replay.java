@@ -1,47 +1,155 @@
 package io.gapwatch.replay;
 
-import io.gapwatch.engine.exact.Conditioning;
-import io.gapwatch.engine.exact.ConditioningAnalysis;
-import io.gapwatch.engine.exact.LeastSquaresOptions;
-import io.gapwatch.engine.exact.StreamingLeastSquares;
+import io.gapwatch.engine.Model;
+import io.gapwatch.engine.ModelOptions;
+import io.gapwatch.engine.diagnostics.Diagnostics;
+import io.gapwatch.engine.diagnostics.ModelReport;
+import io.gapwatch.engine.sgd.LearnerConfig;
+import io.gapwatch.report.ReportJson;
 
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
- * Offline diagnosis: streams a CSV file through the same engine the stream processor runs,
- * record by record in file order, so both produce the same numbers for the same records.
+ * Offline diagnosis: streams a CSV file through the same {@link Model} the stream processor runs,
+ * record by record, so both produce the same numbers for the same records. K epochs pass over the
+ * file K times (the seed users' epochs); with a shuffle seed every epoch visits the records in a
+ * fresh random order, which needs the file in memory.
  */
 public final class Replay {
 
     private Replay() {
     }
 
-    /** What a replay learned: the fitted estimator and its conditioning at the end of the file. */
-    public record Result(String source, String target, List<String> featureNames,
-                         StreamingLeastSquares exact, Conditioning conditioning) {
+    /**
+     * @param shuffleSeed  null: file order every epoch
+     * @param every        records between trajectory lines (used with a trajectory file)
+     * @param trajectory   JSON Lines file for the curves, or null
+     */
+    public record Settings(Path csv, String target, ModelOptions model, Map<String, LearnerConfig> learners,
+                           int epochs, Long shuffleSeed, long every, Path trajectory) {
+        public Settings {
+            if (epochs < 1) {
+                throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
+            }
+            if (every < 1) {
+                throw new IllegalArgumentException("every must be at least 1 record, got " + every);
+            }
+        }
     }
 
-    public static Result run(Path csv, String target, LeastSquaresOptions options, Progress progress)
-            throws IOException, CsvFormatException {
-        try (CsvRecordReader reader = CsvRecordReader.open(csv, target)) {
-            final List<String> names = reader.featureNames();
-            if (names.isEmpty() && !options.intercept()) {
-                throw new CsvFormatException(reader.fileName() + ": no feature columns besides '" + target
-                        + "', and --no-intercept leaves nothing to fit");
+    /** What a replay learned: the model after the last record and its report. */
+    public record Result(String source, String target, Model model, ModelReport report) {
+    }
+
+    public static Result run(Settings settings, Progress progress) throws IOException, CsvFormatException {
+        try (Writer trajectory = settings.trajectory() == null ? null
+                : new BufferedWriter(Files.newBufferedWriter(settings.trajectory(), StandardCharsets.UTF_8))) {
+            final Run run = new Run(settings, trajectory, progress);
+            if (settings.shuffleSeed() == null) {
+                for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+                    run.streamEpoch(epoch);
+                }
+            } else {
+                run.shuffledEpochs();
             }
-            final StreamingLeastSquares exact = new StreamingLeastSquares(names.size(), options);
-            final double[] x = new double[names.size()];
-            while (reader.next(x)) {
-                exact.update(x, reader.target());
-                progress.update(reader.records(), reader.fractionRead());
+            progress.done(run.records);
+            final ModelReport report = Diagnostics.report(run.model);
+            return new Result(settings.csv().toString(), settings.target(), run.model, report);
+        }
+    }
+
+    private static final class Run {
+        private final Settings settings;
+        private final Writer trajectory;
+        private final Progress progress;
+        private Model model;
+        private long records;
+
+        Run(Settings settings, Writer trajectory, Progress progress) {
+            this.settings = settings;
+            this.trajectory = trajectory;
+            this.progress = progress;
+        }
+
+        private Model model(CsvRecordReader reader) throws CsvFormatException {
+            if (model == null) {
+                final List<String> names = reader.featureNames();
+                if (names.isEmpty() && !settings.model().exact().intercept()) {
+                    throw new CsvFormatException(reader.fileName() + ": no feature columns besides '" + settings.target()
+                            + "', and --no-intercept leaves nothing to fit");
+                }
+                model = new Model(names, settings.model(), settings.learners());
             }
-            progress.done(reader.records());
-            if (reader.records() == 0) {
-                throw new CsvFormatException(reader.fileName() + ": no data rows after the header");
+            return model;
+        }
+
+        void streamEpoch(int epoch) throws IOException, CsvFormatException {
+            try (CsvRecordReader reader = CsvRecordReader.open(settings.csv(), settings.target())) {
+                final Model m = model(reader);
+                final double[] x = new double[reader.featureNames().size()];
+                while (reader.next(x)) {
+                    observe(m, x, reader.target(), epoch);
+                    progress.update(records, (epoch - 1 + reader.fractionRead()) / settings.epochs());
+                }
+                if (reader.records() == 0) {
+                    throw new CsvFormatException(reader.fileName() + ": no data rows after the header");
+                }
             }
-            return new Result(reader.fileName(), target, names, exact, ConditioningAnalysis.of(exact, names));
+        }
+
+        void shuffledEpochs() throws IOException, CsvFormatException {
+            final List<double[]> rows = new ArrayList<>();
+            final List<Double> targets = new ArrayList<>();
+            try (CsvRecordReader reader = CsvRecordReader.open(settings.csv(), settings.target())) {
+                model(reader);
+                final int d = reader.featureNames().size();
+                double[] x = new double[d];
+                while (reader.next(x)) {
+                    rows.add(x);
+                    targets.add(reader.target());
+                    x = new double[d];
+                }
+                if (rows.isEmpty()) {
+                    throw new CsvFormatException(reader.fileName() + ": no data rows after the header");
+                }
+            }
+            final int n = rows.size();
+            final int[] order = new int[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            final SplittableRandom random = new SplittableRandom(settings.shuffleSeed());
+            for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+                // Fisher–Yates, a fresh order per epoch
+                for (int i = n - 1; i > 0; i--) {
+                    final int j = random.nextInt(i + 1);
+                    final int t = order[i];
+                    order[i] = order[j];
+                    order[j] = t;
+                }
+                for (int i = 0; i < n; i++) {
+                    observe(model, rows.get(order[i]), targets.get(order[i]), epoch);
+                    progress.update(records, (epoch - 1 + (i + 1.0) / n) / settings.epochs());
+                }
+            }
+        }
+
+        private void observe(Model m, double[] x, double y, int epoch) throws IOException {
+            m.observe(x, y);
+            records++;
+            if (trajectory != null && records % settings.every() == 0) {
+                trajectory.write(ReportJson.compact().writeValueAsString(ReportJson.trajectoryPoint(Diagnostics.report(m), epoch)));
+                trajectory.write('\n');
+            }
         }
     }
 }

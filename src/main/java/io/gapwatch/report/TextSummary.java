@@ -1,9 +1,12 @@
 package io.gapwatch.report;
 
+import io.gapwatch.engine.diagnostics.ExactReport;
+import io.gapwatch.engine.diagnostics.Finding;
+import io.gapwatch.engine.diagnostics.LearnerReport;
+import io.gapwatch.engine.diagnostics.ModelReport;
 import io.gapwatch.engine.exact.Conditioning;
 import io.gapwatch.engine.exact.ConditioningAnalysis;
 import io.gapwatch.engine.exact.LeastSquaresOptions;
-import io.gapwatch.engine.exact.StreamingLeastSquares;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -18,41 +21,62 @@ public final class TextSummary {
     private TextSummary() {
     }
 
-    public static void print(PrintWriter out, String source, String target, List<String> featureNames,
-                             StreamingLeastSquares exact, Conditioning c) {
-        final LeastSquaresOptions o = exact.options();
-        out.printf(Locale.ROOT, "%s: %,d records, %d features, target '%s'%n", source, exact.count(), featureNames.size(), target);
+    public static void print(PrintWriter out, String source, String target, ModelReport report) {
+        final ExactReport e = report.exact();
+        final Conditioning c = e.conditioning();
+        final LeastSquaresOptions o = e.options();
+        out.printf(Locale.ROOT, "%s: %,d records, %d features, target '%s'%n", source, report.records(), report.featureNames().size(), target);
         out.printf(Locale.ROOT, "exact least squares (%s, forgetting λ = %s, ridge α = %s), solved by %s%n",
                 o.intercept() ? "with intercept" : "no intercept", num(o.forgetting()), num(o.ridge()),
-                exact.solveMethod().name().toLowerCase(Locale.ROOT).replace('_', ' '));
-        out.printf(Locale.ROOT, "  R² %s   MSE %s   rank %d of %d%n", num(exact.r2()), num(exact.mse()), c.rank(), c.parameters());
+                e.solveMethod().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+        out.printf(Locale.ROOT, "  R² %s   MSE %s   rank %d of %d%n", num(e.r2()), num(e.mse()), c.rank(), c.parameters());
         out.printf(Locale.ROOT, "  condition number %s raw, %s with columns scaled to unit norm%n",
                 sci(c.conditionNumber()), sci(c.scaledConditionNumber()));
         out.printf(Locale.ROOT, "  mean-loss Hessian eigenvalues: max %s, min %s (smallest identifiable %s)%n",
                 sci(c.hessianMax()), sci(c.hessianMin()), sci(c.hessianMinIdentifiable()));
         out.println();
-        final List<String> names = ConditioningAnalysis.parameterNames(o.intercept(), featureNames);
+
+        final List<String> names = ConditioningAnalysis.parameterNames(o.intercept(), report.featureNames());
+        final List<LearnerReport> learners = report.learners();
         final int width = Math.max(12, names.stream().mapToInt(String::length).max().orElse(0)) + 2;
-        out.printf(Locale.ROOT, "  %-" + width + "s %s%n", "coefficient", "exact value");
-        final double[] theta = exact.coefficients();
+        final StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %-" + width + "s %-22s", "coefficient", "exact"));
+        for (LearnerReport r : learners) {
+            header.append(String.format(Locale.ROOT, " %-14s", r.name()));
+        }
+        out.println(header.toString().stripTrailing());
+        final double[] theta = e.coefficients();
+        final int offset = o.intercept() ? 1 : 0;
         for (int i = 0; i < Math.min(theta.length, MAX_LISTED); i++) {
-            out.printf(Locale.ROOT, "  %-" + width + "s %s%n", names.get(i), Double.toString(theta[i]));
+            final StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-" + width + "s %-22s", names.get(i), Double.toString(theta[i])));
+            for (LearnerReport r : learners) {
+                final double v = offset == 1 && i == 0 ? r.intercept() : r.weights()[i - offset];
+                line.append(String.format(Locale.ROOT, " %-14s", num(v)));
+            }
+            out.println(line.toString().stripTrailing());
         }
         if (theta.length > MAX_LISTED) {
             out.printf(Locale.ROOT, "  … and %d more (see --json)%n", theta.length - MAX_LISTED);
         }
-        if (c.nullSpaceDimension() > 0) {
+
+        if (!learners.isEmpty()) {
             out.println();
-            out.printf(Locale.ROOT, "  %d direction(s) the data does not determine (any amount along them fits equally well):%n",
-                    c.nullSpaceDimension());
-            for (Conditioning.NullDirection d : c.nullDirections()) {
-                final StringBuilder relation = new StringBuilder("    ");
-                for (int i = 0; i < d.features().size(); i++) {
-                    final double l = d.loadings()[i];
-                    relation.append(i == 0 ? (l < 0 ? "−" : "") : (l < 0 ? " − " : " + "));
-                    relation.append(String.format(Locale.ROOT, "%.4g·%s", Math.abs(l), d.features().get(i)));
-                }
-                out.println(relation.append(" ≈ 0"));
+            out.printf(Locale.ROOT, "  %-12s %-11s %-11s %-11s %-11s %-11s %-11s %-11s %-11s %-11s %s%n",
+                    "learner", "R²", "R² gap", "excess MSE", "weight gap", "(null part)", "grad norm", "update", "lr", "lr bound", "steps to converge");
+            for (LearnerReport r : learners) {
+                out.printf(Locale.ROOT, "  %-12s %-11s %-11s %-11s %-11s %-11s %-11s %-11s %-11s %-11s %s%s%n",
+                        r.name(), Math.abs(r.r2()) < 1e5 ? num(r.r2()) : sci(r.r2()), sci(r.r2Gap()), sci(r.excessMse()), sci(r.weightGap()), sci(r.weightGapNull()),
+                        sci(r.gradientNorm()), sci(r.updateRatio()), sci(r.lr()), sci(r.lrStabilityBound()), sci(r.stepsToConverge()),
+                        r.diverged() ? "  DIVERGED" : "");
+            }
+        }
+
+        out.println();
+        if (report.findings().isEmpty()) {
+            out.println("findings: none");
+        } else {
+            out.println("findings:");
+            for (Finding f : report.findings()) {
+                out.printf(Locale.ROOT, "  [%s] %s%n", f.code().code(), f.message());
             }
         }
     }
@@ -67,7 +91,7 @@ public final class TextSummary {
 
     static String sci(double v) {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
-            return Double.toString(v);
+            return v > 0 ? "∞" : Double.isNaN(v) ? "–" : "−∞";
         }
         return String.format(Locale.ROOT, "%.3e", v);
     }

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -99,5 +100,70 @@ class ReplayCommandTest {
         assertThat(run("replay", "--csv", "examples/longley.csv", "--target", "employed", "--ridge", "lots")).isEqualTo(2);
         assertThat(err.toString()).contains("--ridge").contains("lots");
         assertThat(err.toString().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    void shouldHoldEachLearnerAgainstTheExactFitAndWriteFindings() throws Exception {
+        final int exit = run("replay", "--csv", "examples/collinear.csv", "--target", "y",
+                "--learner", "adam:optimizer=adam,lr=0.1,init=normal,seed=1", "--learner", "sgd:lr=0.01",
+                "--epochs", "1000", "--json", "-");
+        assertThat(exit).as(err.toString()).isZero();
+        final JsonNode root = new ObjectMapper().readTree(out.toString());
+        assertThat(root.get("records").asLong()).isEqualTo(5000);
+        final JsonNode adam = root.get("learners").get("adam");
+        for (String field : new String[] {"intercept", "weights", "r2", "r2_gap", "mse", "excess_mse", "weight_gap",
+                "weight_gap_relative", "prequential_r2", "gradient_norm", "weight_norm", "update_ratio",
+                "lr_stability_bound", "steps_to_converge", "diverged"}) {
+            assertThat(adam.has(field)).as(field).isTrue();
+        }
+        assertThat(adam.get("excess_mse").asDouble()).isLessThan(1e-8);
+        assertThat(adam.get("diverged").asBoolean()).isFalse();
+        assertThat(adam.get("settings").asText()).isEqualTo("optimizer=adam,lr=0.1,init=normal,seed=1");
+        assertThat(root.get("learners").get("sgd")).isNotNull();
+        final List<String> codes = new java.util.ArrayList<>();
+        root.get("findings").forEach(f -> codes.add(f.get("code").asText() + ":" + f.get("learner").asText("")));
+        assertThat(codes).contains("not_identifiable:", "not_identifiable:adam");
+    }
+
+    @Test
+    void shouldWriteATrajectoryLineEveryNRecordsAndShuffleReproducibly() throws Exception {
+        final Path first = dir.resolve("a.jsonl");
+        final Path second = dir.resolve("b.jsonl");
+        for (Path trajectory : new Path[] {first, second}) {
+            assertThat(run("replay", "--csv", "examples/longley.csv", "--target", "employed", "--epochs", "5",
+                    "--shuffle", "42", "--every", "8", "--trajectory", trajectory.toString(),
+                    "--learner", "std:optimizer=sgd,lr=0.01,standardize=true,scale-target=true")).as(err.toString()).isZero();
+        }
+        final List<String> lines = Files.readAllLines(first);
+        assertThat(lines).hasSize(10); // 5 epochs × 16 records / 8
+        assertThat(Files.readAllLines(second)).isEqualTo(lines);
+        final JsonNode last = new ObjectMapper().readTree(lines.get(9));
+        assertThat(last.get("records").asLong()).isEqualTo(80);
+        assertThat(last.get("epoch").asInt()).isEqualTo(5);
+        assertThat(last.get("learners").get("std").get("r2").asDouble()).isGreaterThan(0.5);
+        assertThat(last.get("exact").get("r2").asDouble()).isCloseTo(0.995479, org.assertj.core.api.Assertions.offset(1e-6));
+    }
+
+    @Test
+    void shouldRejectABadLearnerWithOneLineNamingTheSetting() {
+        assertThat(run("replay", "--csv", "examples/longley.csv", "--target", "employed", "--learner", "fast:lrate=0.1")).isEqualTo(2);
+        assertThat(err.toString().strip()).startsWith("gapwatch replay: --learner 'fast:lrate=0.1': unknown learner setting 'lrate'");
+        assertThat(err.toString().strip().lines()).hasSize(1);
+
+        err.getBuffer().setLength(0);
+        assertThat(run("replay", "--csv", "examples/longley.csv", "--target", "employed", "--learner", "a:optimizer=adam,beta1=2")).isEqualTo(2);
+        assertThat(err.toString()).contains("beta1: must be a number in [0, 1], got 2");
+
+        err.getBuffer().setLength(0);
+        assertThat(run("replay", "--csv", "examples/longley.csv", "--target", "employed", "--learner", "a", "--learner", "a:lr=1")).isEqualTo(2);
+        assertThat(err.toString()).contains("a learner named 'a' is already defined");
+
+        err.getBuffer().setLength(0);
+        assertThat(run("replay", "--csv", "examples/longley.csv", "--target", "employed", "--every", "10")).isEqualTo(2);
+        assertThat(err.toString()).contains("give --trajectory too");
+
+        err.getBuffer().setLength(0);
+        assertThat(run("replay", "--csv", "examples/longley.csv", "--target", "employed", "--learner", "g:init=given,init-weights=1;2")).isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo("gapwatch replay: learner 'g': init-weights has 2 values; the model has 6 features (give 6 weights, or the intercept and 6 weights)");
     }
 }

@@ -1,0 +1,45 @@
+package io.gapwatch.app;
+
+import io.gapwatch.engine.diagnostics.FindingCode;
+import io.gapwatch.engine.sgd.LearnerConfig;
+import io.gapwatch.engine.sgd.LearnerSetting;
+
+import java.util.Locale;
+
+/**
+ * The README's reference tables, rendered from the definitions in the code. ReadmeTest checks that
+ * the README contains them verbatim; {@code gapwatch docs} prints them for pasting.
+ */
+public final class ReferenceTables {
+
+    private ReferenceTables() {
+    }
+
+    /** One row per learner setting: name, accepted values, default, meaning. */
+    public static String learnerSettings() {
+        final StringBuilder s = new StringBuilder("| setting | values | default | meaning |\n|---|---|---|---|\n");
+        for (LearnerSetting<?> setting : LearnerConfig.SETTINGS) {
+            s.append("| `").append(setting.name()).append("` | ").append(setting.type()).append(" | ")
+                    .append(setting.defaultText().isEmpty() ? "—" : "`" + setting.defaultText() + "`").append(" | ")
+                    .append(setting.doc()).append(" |\n");
+        }
+        return s.toString();
+    }
+
+    /** One row per finding code: code, about, threshold, when it fires. */
+    public static String findings() {
+        final StringBuilder s = new StringBuilder("| code | about | threshold | fires when |\n|---|---|---|---|\n");
+        for (FindingCode code : FindingCode.values()) {
+            s.append("| `").append(code.code()).append("` | ").append(code.scope().name().toLowerCase(Locale.ROOT))
+                    .append(" | ").append(threshold(code.threshold())).append(" | ").append(code.doc()).append(" |\n");
+        }
+        return s.toString();
+    }
+
+    static String threshold(double v) {
+        if (v >= 1e3 || v < 1e-2) {
+            return String.format(Locale.ROOT, "%.0e", v).replace("e+0", "e").replace("e-0", "e-").replace("e+", "e");
+        }
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+}
