@@ -7,9 +7,11 @@ after every record, the coefficients of
   * sgd  -- scikit-learn's SGDRegressor(learning_rate="constant", eta0=0.01, penalty=None,
             shuffle=False) fed one record at a time, reimplemented from sklearn's _plain_sgd:
             p = w.x + b;  u = -eta * (p - y);  w += x * u;  b += u
-  * adam -- Kingma & Ba (2015), Algorithm 1 with bias correction, in PyTorch's arrangement:
+  * adam -- Kingma & Ba (2015), Algorithm 1 with bias correction, in the efficient order of their
+            section 2 (equal to PyTorch's form, with one sqrt and one division per coordinate):
             m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g g
-            theta -= (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+            a_t = lr * sqrt(1 - b2^t) / (1 - b1^t);  eps_t = eps * sqrt(1 - b2^t)
+            theta -= a_t * m / (sqrt(v) + eps_t)
             with b1^t, b2^t kept as running products (no pow, so no libm differences).
 
 Python floats are IEEE-754 doubles with round-to-nearest and correctly rounded sqrt, like Java's
@@ -71,15 +73,15 @@ def adam_trajectory(rows):
         row = [1.0] + x
         b1t *= BETA1
         b2t *= BETA2
-        correction1 = 1 - b1t
-        root2 = math.sqrt(1 - b2t)
+        root_correction2 = math.sqrt(1 - b2t)
+        over1 = root_correction2 / (1 - b1t)
+        step_size = ADAM_LR * over1
+        eps_hat = EPS * root_correction2
         for i in range(D + 1):
             g = residual * row[i]
             m[i] = BETA1 * m[i] + (1 - BETA1) * g
             v[i] = BETA2 * v[i] + (1 - BETA2) * g * g
-            step_size = ADAM_LR / correction1
-            denominator = math.sqrt(v[i]) / root2 + EPS
-            theta[i] -= step_size * m[i] / denominator
+            theta[i] -= step_size * m[i] / (math.sqrt(v[i]) + eps_hat)
         out.append(theta[:])
     return out
 

@@ -95,18 +95,17 @@ public final class Model {
      *         determine one), then the learners in order. The array is reused by the next call.
      */
     public double[] observe(double[] x, double y) {
-        for (int i = 0; i < learners.size(); i++) {
-            predictions[1 + i] = learners.get(i).predict(x);
-        }
         final double exactPrediction = exact.update(x, y);
         predictions[0] = exactPrediction;
         final double lambda = options.exact().forgetting();
         if (!Double.isNaN(exactPrediction)) {
             exactScore.add(y, exactPrediction, lambda);
         }
+        // each learner predicts before its own step; the exact fit's update before it changes
+        // nothing a learner sees except the whitening factor, which includes the current record
         for (int i = 0; i < learners.size(); i++) {
+            predictions[1 + i] = learners.get(i).observe(x, y, whitening);
             learnerScores[i].add(y, predictions[1 + i], lambda);
-            learners.get(i).train(x, y, whitening);
         }
         if (exact.count() % options.window() == 0) {
             checkpoint();

@@ -72,6 +72,8 @@ public final class OnlineLearner {
     private long divergences;
     private long divergedAtRecord = -1;
     private double maxRowNormSquared;
+    /** ‖θ̃‖², kept up to date by every step. */
+    private double weightSquared;
 
     private double lastGradientNorm = Double.NaN;
     private double lastUpdateNorm = Double.NaN;
@@ -108,6 +110,7 @@ public final class OnlineLearner {
         initialize(start);
         System.arraycopy(start, 0, theta, 0, p);
         System.arraycopy(start, 0, averaged, 0, p);
+        this.weightSquared = squaredNorm(theta);
     }
 
     private void initialize(double[] out) {
@@ -169,94 +172,135 @@ public final class OnlineLearner {
 
     // ---------------------------------------------------------------- training
 
+    /** Trains on one record, discarding the prediction; see {@link #observe}. */
+    public void train(double[] x, double y, Preconditioner preconditioner) {
+        observe(x, y, preconditioner);
+    }
+
     /**
-     * Trains on one record. No allocation.
+     * Test, then train, on one record: returns the prediction the learner made before learning
+     * from it (original units), and takes its step. No allocation.
+     *
+     * <p>On raw features one pass over the record gives both the prediction and ‖x̃‖², and the
+     * prediction is the one the step uses; the gradient and update norms of a single-record step
+     * follow from them in O(1) (‖g‖ = |r|·‖x̃‖), so a plain SGD step costs one dot product and one
+     * axpy.
      *
      * @param x              features, length d; Not modified
      * @param y              target
      * @param preconditioner the exact fit, for whitening (ignored otherwise)
      */
-    public void train(double[] x, double y, Preconditioner preconditioner) {
+    public double observe(double[] x, double y, Preconditioner preconditioner) {
         records++;
         if (diverged && config.onDiverge() == LearnerConfig.OnDiverge.KEEP) {
-            return;
+            return predict(x);
         }
-        if (featureMoments != null) {
+        final double prediction;
+        final double working;
+        final double rowNormSquared;
+        final double[] in;
+        final int inOffset;
+        if (featureMoments == null) {
+            double dot = 0.0;
+            double squares = 0.0;
+            for (int j = 0; j < features; j++) {
+                final double v = x[j];
+                dot += theta[offset + j] * v;
+                squares += v * v;
+            }
+            working = offset == 1 ? dot + theta[0] : dot;
+            rowNormSquared = squares + offset;
+            final double reportedWorking = config.average() && stepsSinceStart > 0 ? workingPrediction(averaged, x) : working;
+            prediction = toOriginalPrediction(reportedWorking);
+            in = x;
+            inOffset = 0;
+        } else {
+            prediction = predict(x); // with the statistics before this record
             featureMoments.add(x);
+            double dot = 0.0;
+            double squares = 0.0;
+            for (int j = 0; j < features; j++) {
+                final double v = (x[j] - featureMoments.mean(j)) / featureMoments.scale(j);
+                row[offset + j] = v;
+                dot += theta[offset + j] * v;
+                squares += v * v;
+            }
+            working = offset == 1 ? dot + theta[0] : dot;
+            rowNormSquared = squares + offset;
+            in = row;
+            inOffset = offset;
         }
         if (targetMoments != null) {
             targetMoments.add(y);
         }
         final double target = targetMoments == null ? y : (y - targetMoments.mean(0)) / targetMoments.scale(0);
-        if (offset == 1) {
-            row[0] = 1.0;
-        }
-        double rowNormSquared = offset;
-        for (int j = 0; j < features; j++) {
-            final double v = featureMoments == null ? x[j] : (x[j] - featureMoments.mean(j)) / featureMoments.scale(j);
-            row[offset + j] = v;
-            rowNormSquared += v * v;
-        }
         maxRowNormSquared = Math.max(maxRowNormSquared, rowNormSquared);
+        final double residual = working - target;
+        loss.add(0.5 * residual * residual, window, stepsSinceStart + 1);
 
         if (sklearnPath) {
-            stepLikeScikitLearn(target);
-            return;
+            stepLikeScikitLearn(in, inOffset, working, residual, rowNormSquared);
+            return prediction;
         }
-        final double residual = preparedPrediction() - target;
-        loss.add(0.5 * residual * residual, window, stepsSinceStart + 1);
-        for (int i = 0; i < p; i++) {
-            gradient[i] += residual * row[i];
+        if (offset == 1) {
+            gradient[0] += residual;
+        }
+        for (int j = 0; j < features; j++) {
+            gradient[offset + j] += residual * in[inOffset + j];
         }
         if (++inBatch == config.batch()) {
-            step(preconditioner);
+            // one record's gradient r·x̃ has norm |r|·‖x̃‖; a batch's is measured in the step
+            step(preconditioner, config.batch() == 1 && config.l2() == 0.0
+                    ? Math.abs(residual) * Math.sqrt(rowNormSquared) : Double.NaN);
         }
+        return prediction;
     }
 
-    // θ̃ᵀx̃ on the prepared row, weights first then the intercept (scikit-learn's order)
-    private double preparedPrediction() {
-        double dot = 0.0;
-        for (int j = 0; j < features; j++) {
-            dot += theta[offset + j] * row[offset + j];
-        }
-        return offset == 1 ? dot + theta[0] : dot;
-    }
-
-    // scikit-learn's _plain_sgd for squared loss, no penalty: p = w·x + b; u = −η (p − y); w += x u; b += u
-    private void stepLikeScikitLearn(double target) {
+    /*
+     * scikit-learn's _plain_sgd for squared loss without penalty: p = w·x + b; u = −η (p − y);
+     * w += x·u; b += u. The step is Δ = u·x̃ (the intercept's part at its own rate), so
+     *   ‖g‖ = |r|·‖x̃‖,   ‖Δ‖² = u²‖x‖² + Δ_b²,   ‖θ + Δ‖² = ‖θ‖² + 2θ·Δ + ‖Δ‖²
+     * with θ·Δ = u·(p − b) + b·Δ_b: no pass over the weights beyond the axpy.
+     */
+    private void stepLikeScikitLearn(double[] in, int inOffset, double working, double residual, double rowNormSquared) {
         final double rate = LearningRate.at(config, config.lr(), stepsSinceStart + 1);
         final double interceptRate = interceptRate(rate);
-        final double residual = preparedPrediction() - target;
-        loss.add(0.5 * residual * residual, window, stepsSinceStart + 1);
         System.arraycopy(theta, 0, previous, 0, p);
         final double update = -rate * residual;
         for (int j = 0; j < features; j++) {
-            theta[offset + j] += row[offset + j] * update;
+            theta[offset + j] += in[inOffset + j] * update;
         }
+        double interceptStep = 0.0;
+        double interceptBefore = 0.0;
         if (offset == 1) {
-            theta[0] += interceptRate == rate ? update : -interceptRate * residual;
+            interceptBefore = theta[0];
+            interceptStep = interceptRate == rate ? update : -interceptRate * residual;
+            theta[0] += interceptStep;
         }
-        double gradientSquared = 0.0;
-        for (int i = 0; i < p; i++) {
-            gradientSquared += (residual * row[i]) * (residual * row[i]);
-        }
-        finishStep(Math.sqrt(gradientSquared), rate);
+        final double featureSquares = rowNormSquared - offset;
+        final double updateSquared = update * update * featureSquares + interceptStep * interceptStep;
+        final double thetaDotStep = update * (working - interceptBefore) + interceptBefore * interceptStep;
+        weightSquared += 2 * thetaDotStep + updateSquared;
+        finishStep(Math.abs(residual) * Math.sqrt(rowNormSquared), updateSquared, rate);
     }
 
-    private void step(Preconditioner preconditioner) {
+    private void step(Preconditioner preconditioner, double knownGradientNorm) {
         final double rate = LearningRate.at(config, config.lr(), stepsSinceStart + 1);
         final double interceptRate = interceptRate(rate);
-        // g = mean gradient + l2 (0, w̃)
-        double squared = 0.0;
-        for (int i = 0; i < p; i++) {
-            double g = gradient[i] / inBatch;
-            if (i >= offset && config.l2() != 0.0) {
-                g += config.l2() * theta[i];
+        double gradientNorm = knownGradientNorm;
+        if (Double.isNaN(gradientNorm)) {
+            // g = mean gradient + l2 (0, w̃), and its norm, in one pass
+            double squared = 0.0;
+            for (int i = 0; i < p; i++) {
+                double g = gradient[i] / inBatch;
+                if (i >= offset && config.l2() != 0.0) {
+                    g += config.l2() * theta[i];
+                }
+                gradient[i] = g;
+                squared += g * g;
             }
-            gradient[i] = g;
-            squared += g * g;
+            gradientNorm = Math.sqrt(squared);
         }
-        final double gradientNorm = Math.sqrt(squared);
         if (config.clip() > 0.0 && gradientNorm > config.clip()) {
             final double shrink = config.clip() / gradientNorm;
             for (int i = 0; i < p; i++) {
@@ -276,26 +320,35 @@ public final class OnlineLearner {
         rule.step(theta, gradient, rate, interceptRate, offset == 1);
         Arrays.fill(gradient, 0.0);
         inBatch = 0;
-        finishStep(gradientNorm, rate);
+        finishStep(gradientNorm, Double.NaN, rate);
     }
 
     private double interceptRate(double rate) {
         return Double.isNaN(config.interceptLr()) ? rate : rate * (config.interceptLr() / config.lr());
     }
 
+    /** Steps between exact recomputations of ‖θ‖², which the single-record path updates in O(1). */
+    static final int NORM_REFRESH = 1024;
+
     // Divergence check, averaging and health, after θ has moved from previous to theta.
-    private void finishStep(double gradientNorm, double rate) {
+    // updateSquared is ‖Δθ‖² when the caller knows it (then ‖θ‖² is already up to date), else NaN.
+    private void finishStep(double gradientNorm, double updateSquared, double rate) {
         steps++;
         stepsSinceStart++;
-        double weightSquared = 0.0;
-        double updateSquared = 0.0;
-        for (int i = 0; i < p; i++) {
-            final double t = theta[i];
-            final double d = t - previous[i];
-            weightSquared += t * t;
-            updateSquared += d * d;
+        if (Double.isNaN(updateSquared) || steps % NORM_REFRESH == 0) {
+            // one pass, two sums: ‖θ‖² and ‖θ − θ_prev‖²
+            double w = 0.0;
+            double u = 0.0;
+            for (int i = 0; i < p; i++) {
+                final double t = theta[i];
+                final double d = t - previous[i];
+                w += t * t;
+                u += d * d;
+            }
+            weightSquared = w;
+            updateSquared = u;
         }
-        if (!(weightSquared <= EXPLODED_NORM * EXPLODED_NORM)) { // also catches NaN
+        if (!(weightSquared <= EXPLODED_NORM * EXPLODED_NORM) || !(updateSquared < Double.POSITIVE_INFINITY)) { // also NaN
             diverge();
             return;
         }
@@ -322,6 +375,7 @@ public final class OnlineLearner {
         System.arraycopy(previous, 0, theta, 0, p);
         if (config.onDiverge() == LearnerConfig.OnDiverge.KEEP) {
             diverged = true;
+            weightSquared = squaredNorm(theta);
             return;
         }
         // restart from the initial weights with fresh optimizer state; the data statistics stay
@@ -331,6 +385,15 @@ public final class OnlineLearner {
         stepsSinceStart = 0;
         inBatch = 0;
         Arrays.fill(gradient, 0.0);
+        weightSquared = squaredNorm(theta);
+    }
+
+    private static double squaredNorm(double[] v) {
+        double s = 0.0;
+        for (double t : v) {
+            s += t * t;
+        }
+        return s;
     }
 
     // ---------------------------------------------------------------- the learner's model in original units

@@ -37,16 +37,36 @@ public interface UpdateRule {
         };
     }
 
-    static double rateOf(int i, double rate, double interceptRate, boolean intercept) {
-        return intercept && i == 0 ? interceptRate : rate;
+    /**
+     * Steps coordinates [from, to) at one rate. Rules implement this; {@link #step} calls it for the
+     * intercept and then for the weights, so the loop over the weights has no branch in it and the
+     * JIT can vectorize it.
+     */
+    void stepRange(double[] theta, double[] gradient, double rate, int from, int to);
+
+    /** Rules whose state is per coordinate: the intercept, then the weights. */
+    abstract class PerCoordinate implements UpdateRule {
+        @Override
+        public void step(double[] theta, double[] gradient, double rate, double interceptRate, boolean intercept) {
+            beforeStep();
+            final int from = intercept ? 1 : 0;
+            if (intercept) {
+                stepRange(theta, gradient, interceptRate, 0, 1);
+            }
+            stepRange(theta, gradient, rate, from, theta.length);
+        }
+
+        /** Per-step bookkeeping shared by all coordinates (Adam's bias-correction powers). */
+        void beforeStep() {
+        }
     }
 
     /** θ ← θ − η g. */
-    final class GradientDescent implements UpdateRule {
+    final class GradientDescent extends PerCoordinate {
         @Override
-        public void step(double[] theta, double[] gradient, double rate, double interceptRate, boolean intercept) {
-            for (int i = 0; i < theta.length; i++) {
-                theta[i] -= rateOf(i, rate, interceptRate, intercept) * gradient[i];
+        public void stepRange(double[] theta, double[] gradient, double rate, int from, int to) {
+            for (int i = from; i < to; i++) {
+                theta[i] -= rate * gradient[i];
             }
         }
 
@@ -64,7 +84,7 @@ public interface UpdateRule {
      * Heavy ball, as PyTorch's SGD(momentum=μ) writes it: v ← μ v + g, θ ← θ − η v.
      * Nesterov: θ ← θ − η (g + μ v) with the new v.
      */
-    final class Momentum implements UpdateRule {
+    final class Momentum extends PerCoordinate {
         private final double mu;
         private final boolean nesterov;
         private final double[] velocity;
@@ -76,12 +96,20 @@ public interface UpdateRule {
         }
 
         @Override
-        public void step(double[] theta, double[] gradient, double rate, double interceptRate, boolean intercept) {
-            for (int i = 0; i < theta.length; i++) {
-                final double g = gradient[i];
-                final double v = mu * velocity[i] + g;
-                velocity[i] = v;
-                theta[i] -= rateOf(i, rate, interceptRate, intercept) * (nesterov ? g + mu * v : v);
+        public void stepRange(double[] theta, double[] gradient, double rate, int from, int to) {
+            if (nesterov) {
+                for (int i = from; i < to; i++) {
+                    final double g = gradient[i];
+                    final double v = mu * velocity[i] + g;
+                    velocity[i] = v;
+                    theta[i] -= rate * (g + mu * v);
+                }
+            } else {
+                for (int i = from; i < to; i++) {
+                    final double v = mu * velocity[i] + gradient[i];
+                    velocity[i] = v;
+                    theta[i] -= rate * v;
+                }
             }
         }
 
@@ -97,7 +125,7 @@ public interface UpdateRule {
     }
 
     /** Duchi et al. 2011: G ← G + g², θ ← θ − η g / (√G + ε). */
-    final class Adagrad implements UpdateRule {
+    final class Adagrad extends PerCoordinate {
         private final double eps;
         private final double[] sumOfSquares;
 
@@ -107,11 +135,12 @@ public interface UpdateRule {
         }
 
         @Override
-        public void step(double[] theta, double[] gradient, double rate, double interceptRate, boolean intercept) {
-            for (int i = 0; i < theta.length; i++) {
+        public void stepRange(double[] theta, double[] gradient, double rate, int from, int to) {
+            for (int i = from; i < to; i++) {
                 final double g = gradient[i];
-                sumOfSquares[i] += g * g;
-                theta[i] -= rateOf(i, rate, interceptRate, intercept) * g / (Math.sqrt(sumOfSquares[i]) + eps);
+                final double s = sumOfSquares[i] + g * g;
+                sumOfSquares[i] = s;
+                theta[i] -= rate * g / (Math.sqrt(s) + eps);
             }
         }
 
@@ -127,7 +156,7 @@ public interface UpdateRule {
     }
 
     /** Tieleman &amp; Hinton 2012: E ← ρ E + (1 − ρ) g², θ ← θ − η g / (√E + ε). */
-    final class RmsProp implements UpdateRule {
+    final class RmsProp extends PerCoordinate {
         private final double rho;
         private final double eps;
         private final double[] meanSquare;
@@ -139,11 +168,12 @@ public interface UpdateRule {
         }
 
         @Override
-        public void step(double[] theta, double[] gradient, double rate, double interceptRate, boolean intercept) {
-            for (int i = 0; i < theta.length; i++) {
+        public void stepRange(double[] theta, double[] gradient, double rate, int from, int to) {
+            for (int i = from; i < to; i++) {
                 final double g = gradient[i];
-                meanSquare[i] = rho * meanSquare[i] + (1 - rho) * g * g;
-                theta[i] -= rateOf(i, rate, interceptRate, intercept) * g / (Math.sqrt(meanSquare[i]) + eps);
+                final double e = rho * meanSquare[i] + (1 - rho) * g * g;
+                meanSquare[i] = e;
+                theta[i] -= rate * g / (Math.sqrt(e) + eps);
             }
         }
 
@@ -159,15 +189,18 @@ public interface UpdateRule {
     }
 
     /**
-     * Kingma &amp; Ba 2015, Algorithm 1, with bias correction, in PyTorch's arrangement:
+     * Kingma &amp; Ba 2015, Algorithm 1 with bias correction, in the efficient order of their §2:
      * <pre>
-     *   m ← β₁ m + (1 − β₁) g        v ← β₂ v + (1 − β₂) g²        (AMSGrad: v̂max ← max(v̂max, v))
-     *   θ ← θ − (η / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
+     *   m ← β₁ m + (1 − β₁) g        v ← β₂ v + (1 − β₂) g²        (AMSGrad: v ← max(v_max, v))
+     *   α_t = η √(1 − β₂ᵗ) / (1 − β₁ᵗ),   ε̂_t = ε √(1 − β₂ᵗ)
+     *   θ ← θ − α_t m / (√v + ε̂_t)
      * </pre>
-     * β₁ᵗ and β₂ᵗ are kept as running products, not computed with pow, so that the golden
-     * trajectories of scripts/golden_trajectories.py reproduce to the last bit.
+     * which is exactly θ − η m̂ / (√v̂ + ε) with m̂, v̂ the bias-corrected moments (PyTorch's form),
+     * with one square root and one division per coordinate instead of two divisions. β₁ᵗ and β₂ᵗ
+     * are kept as running products, not computed with pow, so that the golden trajectories of
+     * scripts/golden_trajectories.py reproduce to the last bit.
      */
-    final class Adam implements UpdateRule {
+    final class Adam extends PerCoordinate {
         private final double beta1;
         private final double beta2;
         private final double eps;
@@ -177,6 +210,8 @@ public interface UpdateRule {
         private final double[] secondMax;
         /** [β₁ᵗ, β₂ᵗ]. */
         private final double[] powers = {1.0, 1.0};
+        private double rootCorrection2;
+        private double over1;
 
         Adam(int p, double beta1, double beta2, double eps, boolean amsgrad) {
             this.beta1 = beta1;
@@ -189,23 +224,37 @@ public interface UpdateRule {
         }
 
         @Override
-        public void step(double[] theta, double[] gradient, double rate, double interceptRate, boolean intercept) {
+        void beforeStep() {
             powers[0] *= beta1;
             powers[1] *= beta2;
-            final double correction1 = 1 - powers[0];
-            final double root2 = Math.sqrt(1 - powers[1]);
-            for (int i = 0; i < theta.length; i++) {
-                final double g = gradient[i];
-                first[i] = beta1 * first[i] + (1 - beta1) * g;
-                second[i] = beta2 * second[i] + (1 - beta2) * g * g;
-                double v = second[i];
-                if (amsgrad) {
-                    v = Math.max(secondMax[i], v);
+            rootCorrection2 = Math.sqrt(1 - powers[1]);
+            over1 = rootCorrection2 / (1 - powers[0]);
+        }
+
+        @Override
+        public void stepRange(double[] theta, double[] gradient, double rate, int from, int to) {
+            final double stepSize = rate * over1;
+            final double epsHat = eps * rootCorrection2;
+            if (amsgrad) {
+                for (int i = from; i < to; i++) {
+                    final double g = gradient[i];
+                    final double m = beta1 * first[i] + (1 - beta1) * g;
+                    final double s = beta2 * second[i] + (1 - beta2) * g * g;
+                    final double v = Math.max(secondMax[i], s);
+                    first[i] = m;
+                    second[i] = s;
                     secondMax[i] = v;
+                    theta[i] -= stepSize * m / (Math.sqrt(v) + epsHat);
                 }
-                final double stepSize = rateOf(i, rate, interceptRate, intercept) / correction1;
-                final double denominator = Math.sqrt(v) / root2 + eps;
-                theta[i] -= stepSize * first[i] / denominator;
+            } else {
+                for (int i = from; i < to; i++) {
+                    final double g = gradient[i];
+                    final double m = beta1 * first[i] + (1 - beta1) * g;
+                    final double s = beta2 * second[i] + (1 - beta2) * g * g;
+                    first[i] = m;
+                    second[i] = s;
+                    theta[i] -= stepSize * m / (Math.sqrt(s) + epsHat);
+                }
             }
         }
 
@@ -216,6 +265,8 @@ public interface UpdateRule {
             java.util.Arrays.fill(secondMax, 0.0);
             powers[0] = 1.0;
             powers[1] = 1.0;
+            rootCorrection2 = 0.0;
+            over1 = 0.0;
         }
 
         @Override
