@@ -39,7 +39,8 @@ final class OneLineErrors implements CommandLine.IParameterExceptionHandler, Com
     @Override
     public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
         final String name = cmd.getCommandSpec().qualifiedName();
-        if (e instanceof CsvFormatException || e instanceof UserError) {
+        if (e instanceof CsvFormatException || e instanceof UserError
+                || e instanceof org.apache.kafka.common.config.ConfigException) {
             cmd.getErr().println(name + ": " + e.getMessage());
             return FAILED;
         }

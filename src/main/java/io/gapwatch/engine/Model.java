@@ -162,6 +162,156 @@ public final class Model {
         return s == 0.0 ? Double.NaN : absolute / Math.sqrt(s);
     }
 
+    // ---------------------------------------------------------------- state, for snapshots
+    //
+    //   int    magic 'GWMD', short format version
+    //   spec   (see writeSpec)
+    //   bytes  the exact fit (EstimatorCodec), length-prefixed
+    //   double[5] the exact fit's prequential sums; long checkpointAt; double[p] θ* at the checkpoint;
+    //             double drift, drift relative
+    //   per learner: double[5] prequential sums; double[p] checkpoint; double drift, drift relative;
+    //             its own state (OnlineLearner.writeState)
+    //
+    // Doubles are raw IEEE bits: a model read back continues exactly as the one written would have.
+
+    static final int MAGIC = 0x47574D44; // "GWMD"
+    /** Version of the binary state written by {@link #write}; a reader refuses any other. */
+    public static final short FORMAT = 1;
+
+    /** The definition a fresh model is built from: feature names, options, learners and their settings. */
+    public void writeSpec(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(featureNames.size());
+        for (String name : featureNames) {
+            out.writeUTF(name);
+        }
+        out.writeBoolean(options.exact().intercept());
+        out.writeLong(Double.doubleToRawLongBits(options.exact().forgetting()));
+        out.writeLong(Double.doubleToRawLongBits(options.exact().ridge()));
+        out.writeInt(options.window());
+        out.writeInt(learners.size());
+        for (OnlineLearner learner : learners) {
+            out.writeUTF(learner.name());
+            final Map<String, String> settings = new java.util.LinkedHashMap<>();
+            LearnerConfig.asText(learner.config()).forEach((k, v) -> {
+                if (!v.isEmpty()) {
+                    settings.put(k, v);
+                }
+            });
+            out.writeInt(settings.size());
+            for (Map.Entry<String, String> e : settings.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeUTF(e.getValue());
+            }
+        }
+    }
+
+    /** A fresh model from a spec written by {@link #writeSpec}. */
+    public static Model readSpec(java.io.DataInput in) throws java.io.IOException {
+        final int d = in.readInt();
+        final List<String> names = new ArrayList<>(d);
+        for (int j = 0; j < d; j++) {
+            names.add(in.readUTF());
+        }
+        final boolean intercept = in.readBoolean();
+        final double forgetting = Double.longBitsToDouble(in.readLong());
+        final double ridge = Double.longBitsToDouble(in.readLong());
+        final int window = in.readInt();
+        final int count = in.readInt();
+        final Map<String, LearnerConfig> learnerConfigs = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            final String name = in.readUTF();
+            final int settings = in.readInt();
+            final Map<String, String> map = new java.util.LinkedHashMap<>();
+            for (int k = 0; k < settings; k++) {
+                map.put(in.readUTF(), in.readUTF());
+            }
+            learnerConfigs.put(name, LearnerConfig.parse(map));
+        }
+        try {
+            return new Model(names, new ModelOptions(new io.gapwatch.engine.exact.LeastSquaresOptions(intercept, forgetting, ridge), window),
+                    learnerConfigs);
+        } catch (IllegalArgumentException e) {
+            throw new java.io.IOException("corrupt model spec: " + e.getMessage(), e);
+        }
+    }
+
+    /** The complete state, bit for bit. */
+    public void write(java.io.DataOutput out) throws java.io.IOException {
+        out.writeInt(MAGIC);
+        out.writeShort(FORMAT);
+        writeSpec(out);
+        final java.io.ByteArrayOutputStream exactBytes = new java.io.ByteArrayOutputStream();
+        io.gapwatch.engine.exact.EstimatorCodec.write(exact, new java.io.DataOutputStream(exactBytes));
+        out.writeInt(exactBytes.size());
+        out.write(exactBytes.toByteArray());
+        writeDoubles(out, exactScore.state());
+        out.writeLong(checkpointAt);
+        writeDoubles(out, exactCheckpoint);
+        writeDoubles(out, new double[] {exactDriftAbsolute, exactDriftRelative});
+        for (int i = 0; i < learners.size(); i++) {
+            writeDoubles(out, learnerScores[i].state());
+            writeDoubles(out, learnerCheckpoints[i]);
+            writeDoubles(out, new double[] {learnerDriftAbsolute[i], learnerDriftRelative[i]});
+            learners.get(i).writeState(out);
+        }
+    }
+
+    /**
+     * Reads a model written by {@link #write}.
+     *
+     * @throws java.io.IOException on foreign bytes, another format version, or a truncated or inconsistent state
+     */
+    public static Model read(java.io.DataInput in) throws java.io.IOException {
+        if (in.readInt() != MAGIC) {
+            throw new java.io.IOException("not a gapwatch model state");
+        }
+        final short format = in.readShort();
+        if (format != FORMAT) {
+            throw new java.io.IOException("model state format " + format + " is not the " + FORMAT + " this build reads");
+        }
+        final Model model = readSpec(in);
+        final byte[] exactBytes = new byte[in.readInt()];
+        in.readFully(exactBytes);
+        final StreamingLeastSquares exact = io.gapwatch.engine.exact.EstimatorCodec.read(
+                new java.io.DataInputStream(new java.io.ByteArrayInputStream(exactBytes)));
+        model.exact.restoreFrom(exact);
+        model.exactScore.restore(readDoubles(in, 5));
+        model.checkpointAt = in.readLong();
+        System.arraycopy(readDoubles(in, model.exactCheckpoint.length), 0, model.exactCheckpoint, 0, model.exactCheckpoint.length);
+        final double[] drift = readDoubles(in, 2);
+        model.exactDriftAbsolute = drift[0];
+        model.exactDriftRelative = drift[1];
+        for (int i = 0; i < model.learners.size(); i++) {
+            model.learnerScores[i].restore(readDoubles(in, 5));
+            System.arraycopy(readDoubles(in, model.learnerCheckpoints[i].length), 0, model.learnerCheckpoints[i], 0,
+                    model.learnerCheckpoints[i].length);
+            final double[] learnerDrift = readDoubles(in, 2);
+            model.learnerDriftAbsolute[i] = learnerDrift[0];
+            model.learnerDriftRelative[i] = learnerDrift[1];
+            model.learners.get(i).readState(in);
+        }
+        return model;
+    }
+
+    private static void writeDoubles(java.io.DataOutput out, double[] values) throws java.io.IOException {
+        out.writeInt(values.length);
+        for (double v : values) {
+            out.writeLong(Double.doubleToRawLongBits(v));
+        }
+    }
+
+    private static double[] readDoubles(java.io.DataInput in, int expected) throws java.io.IOException {
+        final int length = in.readInt();
+        if (length != expected) {
+            throw new java.io.IOException("model state holds " + length + " values where " + expected + " were expected");
+        }
+        final double[] values = new double[length];
+        for (int i = 0; i < length; i++) {
+            values[i] = Double.longBitsToDouble(in.readLong());
+        }
+        return values;
+    }
+
     // ---------------------------------------------------------------- read by diagnostics
 
     public List<String> featureNames() {

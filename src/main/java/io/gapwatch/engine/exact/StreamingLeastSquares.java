@@ -495,6 +495,17 @@ public final class StreamingLeastSquares {
         modification++;
     }
 
+    /**
+     * Takes over another estimator's complete state (same feature count and options): how a
+     * snapshot read by the codec replaces a fresh estimator inside a model.
+     */
+    public void restoreFrom(StreamingLeastSquares other) {
+        if (other.features != features || !other.options.equals(options)) {
+            throw new IllegalArgumentException("the state is of an estimator with different shape or options");
+        }
+        copyStateFrom(other);
+    }
+
     private void copyStateFrom(StreamingLeastSquares other) {
         for (int k = 0; k < p; k++) {
             System.arraycopy(other.rbar[k], 0, rbar[k], 0, p + 1);

@@ -536,6 +536,119 @@ public final class OnlineLearner {
         return offset == 1;
     }
 
+    // ---------------------------------------------------------------- state, for snapshots
+
+    /**
+     * Writes everything that determines this learner's future, bit for bit (doubles as raw IEEE
+     * bits). The config is not written: the model's spec carries it.
+     */
+    public void writeState(java.io.DataOutput out) throws java.io.IOException {
+        out.writeLong(records);
+        out.writeLong(steps);
+        out.writeLong(stepsSinceStart);
+        out.writeInt(inBatch);
+        out.writeBoolean(diverged);
+        out.writeLong(divergences);
+        out.writeLong(divergedAtRecord);
+        for (double v : new double[] {maxRowNormSquared, weightSquared, lastGradientNorm, lastUpdateNorm, lastRate,
+                gradientNorm.value(), updateRatio.value(), rateRatio.value(), loss.value()}) {
+            out.writeLong(Double.doubleToRawLongBits(v));
+        }
+        for (double[] array : new double[][] {theta, start, previous, averaged, gradient}) {
+            writeArray(out, array);
+        }
+        final double[][] ruleState = rule.state();
+        out.writeInt(ruleState.length);
+        for (double[] array : ruleState) {
+            writeArray(out, array);
+        }
+        writeMoments(out, featureMoments);
+        writeMoments(out, targetMoments);
+    }
+
+    /**
+     * Reads what {@link #writeState} wrote into a learner built from the same config and feature count.
+     *
+     * @throws java.io.IOException if the state does not fit this learner
+     */
+    public void readState(java.io.DataInput in) throws java.io.IOException {
+        records = in.readLong();
+        steps = in.readLong();
+        stepsSinceStart = in.readLong();
+        inBatch = in.readInt();
+        diverged = in.readBoolean();
+        divergences = in.readLong();
+        divergedAtRecord = in.readLong();
+        final double[] scalars = new double[9];
+        for (int i = 0; i < scalars.length; i++) {
+            scalars[i] = Double.longBitsToDouble(in.readLong());
+        }
+        maxRowNormSquared = scalars[0];
+        weightSquared = scalars[1];
+        lastGradientNorm = scalars[2];
+        lastUpdateNorm = scalars[3];
+        lastRate = scalars[4];
+        gradientNorm.set(scalars[5]);
+        updateRatio.set(scalars[6]);
+        rateRatio.set(scalars[7]);
+        loss.set(scalars[8]);
+        for (double[] array : new double[][] {theta, start, previous, averaged, gradient}) {
+            readArray(in, array);
+        }
+        final double[][] ruleState = rule.state();
+        if (in.readInt() != ruleState.length) {
+            throw new java.io.IOException("learner '" + name + "': optimizer state does not match its settings");
+        }
+        for (double[] array : ruleState) {
+            readArray(in, array);
+        }
+        readMoments(in, featureMoments);
+        readMoments(in, targetMoments);
+    }
+
+    private static void writeArray(java.io.DataOutput out, double[] array) throws java.io.IOException {
+        out.writeInt(array.length);
+        for (double v : array) {
+            out.writeLong(Double.doubleToRawLongBits(v));
+        }
+    }
+
+    private static void readArray(java.io.DataInput in, double[] array) throws java.io.IOException {
+        final int length = in.readInt();
+        if (length != array.length) {
+            throw new java.io.IOException("array of " + length + " values where " + array.length + " were expected");
+        }
+        for (int i = 0; i < length; i++) {
+            array[i] = Double.longBitsToDouble(in.readLong());
+        }
+    }
+
+    private static void writeMoments(java.io.DataOutput out, RunningMoments moments) throws java.io.IOException {
+        out.writeBoolean(moments != null);
+        if (moments != null) {
+            out.writeLong(moments.count());
+            final double[][] state = moments.state();
+            writeArray(out, state[0]);
+            writeArray(out, state[1]);
+        }
+    }
+
+    private static void readMoments(java.io.DataInput in, RunningMoments moments) throws java.io.IOException {
+        final boolean present = in.readBoolean();
+        if (present != (moments != null)) {
+            throw new java.io.IOException("scaling state does not match the learner's settings");
+        }
+        if (moments != null) {
+            final long count = in.readLong();
+            final double[][] state = moments.state();
+            final double[] mean = new double[state[0].length];
+            final double[] m2 = new double[state[1].length];
+            readArray(in, mean);
+            readArray(in, m2);
+            moments.restore(count, mean, m2);
+        }
+    }
+
     /** Running mean over the last {@code window} values: exponential with α = 1/min(k, window). */
     static final class Ema {
         private double value = Double.NaN;

@@ -1,0 +1,165 @@
+package io.gapwatch.app;
+
+import io.gapwatch.http.HttpApi;
+import io.gapwatch.stream.EmbeddedKafka;
+import io.gapwatch.stream.StreamListener;
+import io.gapwatch.stream.StreamSettings;
+import io.gapwatch.stream.TopologyFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The stream processor as a running thing: the embedded broker when no cluster is configured, the
+ * topics, Kafka Streams running {@link TopologyFactory}'s topology, and the HTTP API. Started by
+ * {@code gapwatch run} and, in-process, by the integration tests.
+ */
+public final class GapwatchService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GapwatchService.class);
+
+    private final EmbeddedKafka broker;
+    private final KafkaStreams streams;
+    private final HttpApi http;
+    private final String bootstrapServers;
+
+    private GapwatchService(EmbeddedKafka broker, KafkaStreams streams, HttpApi http, String bootstrapServers) {
+        this.broker = broker;
+        this.streams = streams;
+        this.http = http;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /**
+     * Starts everything; returns once Kafka Streams is started (it reaches RUNNING on its own).
+     *
+     * @param out where to say what was started
+     */
+    public static GapwatchService start(GapwatchConfig config, StreamListener listener, PrintWriter out)
+            throws IOException, InterruptedException {
+        EmbeddedKafka broker = null;
+        final String bootstrap;
+        if (config.embedded()) {
+            final String dir = config.getString(GapwatchConfig.EMBEDDED_DIR);
+            broker = EmbeddedKafka.start(config.getInt(GapwatchConfig.EMBEDDED_PORT), dir.isEmpty() ? null : Path.of(dir), Map.of());
+            bootstrap = broker.bootstrapServers();
+            out.printf("gapwatch: no bootstrap.servers configured: started an embedded Kafka broker on %s (data in %s)%n",
+                    bootstrap, broker.directory());
+        } else {
+            bootstrap = String.join(",", config.getList(GapwatchConfig.BOOTSTRAP_SERVERS));
+        }
+        HttpApi http = null;
+        try {
+            createMissingTopics(config, bootstrap);
+            http = HttpApi.bind(config.getString(GapwatchConfig.HTTP_HOST), config.getInt(GapwatchConfig.HTTP_PORT));
+            final StreamSettings settings = config.streamSettings();
+            final Properties props = streamsProperties(config, bootstrap, http.host() + ":" + http.port());
+            if (broker != null && !config.clientSettings().containsKey(StreamsConfig.STATE_DIR_CONFIG)) {
+                // the local state belongs to this broker's data: keep them together, so that neither outlives the other
+                props.put(StreamsConfig.STATE_DIR_CONFIG, broker.directory().resolve("streams").toString());
+            }
+            final KafkaStreams streams = new KafkaStreams(TopologyFactory.build(settings, listener), props);
+            streams.setUncaughtExceptionHandler(e -> {
+                LOG.error("stream thread failed; shutting this instance down (its models move to the others)", e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            });
+            streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
+            http.start(streams, settings.modelOptions().window());
+            streams.start();
+            out.printf("gapwatch: processing %s -> %s, %s, %s; HTTP on http://%s:%d (/models, /health, /metrics)%n",
+                    settings.observationsTopic(), settings.predictionsTopic(), settings.reportsTopic(), settings.deadLetterTopic(),
+                    http.host(), http.port());
+            out.flush();
+            return new GapwatchService(broker, streams, http, bootstrap);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            if (http != null) {
+                http.close();
+            }
+            if (broker != null) {
+                broker.close();
+            }
+            throw e;
+        }
+    }
+
+    static Properties streamsProperties(GapwatchConfig config, String bootstrap, String applicationServer) {
+        final Properties props = new Properties();
+        props.putAll(config.clientSettings()); // TLS, SASL, producer., consumer. … untouched
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getString(GapwatchConfig.APPLICATION_ID));
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.getString(GapwatchConfig.PROCESSING_GUARANTEE));
+        props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
+        props.putIfAbsent(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        props.putIfAbsent(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        return props;
+    }
+
+    /** Creates the topics gapwatch reads and writes when they do not exist yet. */
+    static void createMissingTopics(GapwatchConfig config, String bootstrap) throws InterruptedException {
+        final Map<String, Object> adminSettings = new HashMap<>(config.clientSettings());
+        adminSettings.keySet().removeIf(k -> !AdminClientConfig.configNames().contains(k));
+        adminSettings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(adminSettings)) {
+            final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            final List<NewTopic> missing = new ArrayList<>();
+            for (String topic : List.of(config.getString(GapwatchConfig.OBSERVATIONS_TOPIC), config.getString(GapwatchConfig.PREDICTIONS_TOPIC),
+                    config.getString(GapwatchConfig.REPORTS_TOPIC), config.getString(GapwatchConfig.DEAD_LETTER_TOPIC))) {
+                if (!existing.contains(topic)) {
+                    missing.add(new NewTopic(topic, config.getInt(GapwatchConfig.TOPICS_PARTITIONS),
+                            config.getShort(GapwatchConfig.TOPICS_REPLICATION_FACTOR)));
+                }
+            }
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+            }
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create gapwatch's topics on " + bootstrap + ": " + e.getCause().getMessage(), e.getCause());
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + bootstrap + " did not answer within 30 s", e);
+        }
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public HttpApi http() {
+        return http;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        http.close();
+        if (broker != null) {
+            broker.close();
+        }
+    }
+}

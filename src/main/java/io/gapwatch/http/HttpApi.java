@@ -1,0 +1,257 @@
+package io.gapwatch.http;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.gapwatch.engine.diagnostics.Diagnostics;
+import io.gapwatch.report.ReportJson;
+import io.gapwatch.stream.ModelStore;
+import io.gapwatch.stream.StreamSettings;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The read-only HTTP API, one port, loopback by default:
+ * <ul>
+ *   <li>{@code GET /models}: every model id with the instance that holds it (this one asks the others);</li>
+ *   <li>{@code GET /models/ID}: the same JSON object {@code replay --json} writes, rebuilt from the
+ *       local stores (interactive queries) or fetched from the instance that holds the model;</li>
+ *   <li>{@code GET /health}: the Kafka Streams state, 200 while running or rebalancing, else 503;</li>
+ *   <li>{@code GET /metrics}: whatever handler is registered for it (Prometheus text).</li>
+ * </ul>
+ */
+public final class HttpApi implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final String JSON = "application/json; charset=utf-8";
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Map<String, Handler> extra = new ConcurrentHashMap<>();
+    private volatile KafkaStreams streams;
+    private volatile int window = 1000;
+
+    /** A registered GET handler: returns the body and its content type. */
+    public interface Handler {
+        Response handle() throws IOException;
+    }
+
+    public record Response(int status, String contentType, byte[] body) {
+    }
+
+    private HttpApi(HttpServer server) {
+        this.server = server;
+        this.executor = Executors.newFixedThreadPool(2, runnable -> {
+            final Thread thread = new Thread(runnable, "gapwatch-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::dispatch);
+    }
+
+    /** Binds the port (0: a free one) before Kafka Streams starts, so its address can be advertised for interactive queries. */
+    public static HttpApi bind(String host, int port) throws IOException {
+        return new HttpApi(HttpServer.create(new InetSocketAddress(host, port), 0));
+    }
+
+    public void start(KafkaStreams streams, int window) {
+        this.streams = streams;
+        this.window = window;
+        server.start();
+    }
+
+    public void register(String path, Handler handler) {
+        extra.put(path, handler);
+    }
+
+    public String host() {
+        return server.getAddress().getHostString();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void dispatch(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod())) {
+                send(exchange, new Response(405, JSON, error("only GET is served")));
+                return;
+            }
+            final String path = exchange.getRequestURI().getRawPath();
+            final String query = exchange.getRequestURI().getRawQuery();
+            final boolean local = query != null && query.contains("scope=local");
+            final Response response;
+            if (extra.containsKey(path)) {
+                response = extra.get(path).handle();
+            } else if (path.equals("/health")) {
+                response = health();
+            } else if (path.equals("/models") || path.equals("/models/")) {
+                response = models(local);
+            } else if (path.startsWith("/models/")) {
+                response = model(URLDecoder.decode(path.substring("/models/".length()), StandardCharsets.UTF_8), local);
+            } else {
+                response = new Response(404, JSON, error("no such resource: " + path + " (try /models, /models/ID, /health, /metrics)"));
+            }
+            send(exchange, response);
+        } catch (RuntimeException e) {
+            LOG.warn("HTTP {} failed", exchange.getRequestURI(), e);
+            send(exchange, new Response(500, JSON, error(e.toString())));
+        }
+    }
+
+    private Response health() {
+        final KafkaStreams s = streams;
+        final KafkaStreams.State state = s == null ? KafkaStreams.State.CREATED : s.state();
+        final ObjectNode node = ReportJson.mapper().createObjectNode();
+        node.put("status", state.name());
+        final boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+        return new Response(up ? 200 : 503, JSON, bytes(node));
+    }
+
+    private Response models(boolean localOnly) throws IOException {
+        final ArrayNode list = ReportJson.mapper().createArrayNode();
+        final HostInfo self = new HostInfo(host(), port());
+        try {
+            for (String id : ModelStore.modelIds(store(StreamSettings.SNAPSHOTS_STORE))) {
+                final ObjectNode entry = list.addObject();
+                entry.put("id", id);
+                entry.put("instance", self.host() + ":" + self.port());
+            }
+        } catch (InvalidStateStoreException e) {
+            return unavailable(e);
+        }
+        if (!localOnly) {
+            for (StreamsMetadata metadata : streams.metadataForAllStreamsClients()) {
+                final HostInfo other = metadata.hostInfo();
+                if (other.equals(self)) {
+                    continue;
+                }
+                final HttpResponse<byte[]> remote = fetch(other, "/models?scope=local");
+                if (remote != null && remote.statusCode() == 200) {
+                    list.addAll((ArrayNode) ReportJson.mapper().readTree(remote.body()));
+                }
+            }
+        }
+        return new Response(200, JSON, bytes(list));
+    }
+
+    private Response model(String id, boolean localOnly) throws IOException {
+        if (!localOnly) {
+            final KeyQueryMetadata owner = streams.queryMetadataForKey(StreamSettings.SNAPSHOTS_STORE, id, new StringSerializer());
+            final HostInfo self = new HostInfo(host(), port());
+            if (owner != null && owner != KeyQueryMetadata.NOT_AVAILABLE && !owner.activeHost().equals(self)) {
+                final HttpResponse<byte[]> remote = fetch(owner.activeHost(),
+                        "/models/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20") + "?scope=local");
+                if (remote == null) {
+                    return new Response(502, JSON, error("instance " + owner.activeHost() + " holds model '" + id + "' but did not answer"));
+                }
+                return new Response(remote.statusCode(), JSON, remote.body());
+            }
+        }
+        ModelStore.Loaded loaded = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                loaded = ModelStore.load(store(StreamSettings.SNAPSHOTS_STORE), store(StreamSettings.PENDING_STORE), id);
+                break;
+            } catch (InvalidStateStoreException e) {
+                return unavailable(e);
+            } catch (IllegalStateException e) {
+                if (attempt == 2) {
+                    throw e; // the writer kept moving underneath three reads in a row
+                }
+            }
+        }
+        if (loaded == null) {
+            return new Response(404, JSON, error("no model '" + id + "' here"));
+        }
+        final ObjectNode node = ReportJson.summary(Diagnostics.report(loaded.model()), "target", window);
+        node.put("model", id);
+        return new Response(200, JSON, bytes(node));
+    }
+
+    private ReadOnlyKeyValueStore<String, byte[]> store(String name) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+    }
+
+    private HttpResponse<byte[]> fetch(HostInfo host, String pathAndQuery) {
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            LOG.warn("instance {} did not answer {}: {}", host, pathAndQuery, e.toString());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private static Response unavailable(InvalidStateStoreException e) {
+        return new Response(503, JSON, error("state not queryable right now (" + e.getMessage() + "); retry shortly"));
+    }
+
+    private static byte[] error(String message) {
+        final ObjectNode node = ReportJson.mapper().createObjectNode();
+        node.put("error", message);
+        return bytes(node);
+    }
+
+    private static byte[] bytes(com.fasterxml.jackson.databind.JsonNode node) {
+        try {
+            return ReportJson.mapper().writeValueAsBytes(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void send(HttpExchange exchange, Response response) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", response.contentType());
+        exchange.sendResponseHeaders(response.status(), response.body().length == 0 ? -1 : response.body().length);
+        if (response.body().length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(response.body());
+            }
+        }
+    }
+
+    /** A supplier of the handler's body, for registering simple endpoints. */
+    public static Handler text(String contentType, Supplier<String> body) {
+        return () -> new Response(200, contentType, body.get().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,147 @@
+package io.gapwatch.stream;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gapwatch.avro.RejectReason;
+import io.gapwatch.engine.exact.StreamingLeastSquares;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Turns an input record's bytes into an {@link Observation} or a {@link Rejection}: decode (Avro
+ * single-object encoding, or JSON {@code {"features": [...], "target": ...}}), then validate.
+ * Never throws on bad data.
+ */
+final class ObservationDecoder {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS, false);
+
+    private final int maxKeyBytes;
+    private final int maxFeatures;
+
+    ObservationDecoder(int maxKeyBytes, int maxFeatures) {
+        this.maxKeyBytes = maxKeyBytes;
+        this.maxFeatures = maxFeatures;
+    }
+
+    /** The decoded observation, or why not. Exactly one is non-null. */
+    record Result(Observation observation, Rejection rejection) {
+        static Result rejected(RejectReason reason, String message) {
+            return new Result(null, new Rejection(reason, message));
+        }
+    }
+
+    Result decode(byte[] key, byte[] value) {
+        if (key == null || key.length == 0) {
+            return Result.rejected(RejectReason.EMPTY_KEY, "the record has no key: the key names the model");
+        }
+        if (key.length > maxKeyBytes) {
+            return Result.rejected(RejectReason.OVERSIZED_KEY, "the key has " + key.length + " bytes; model ids have at most " + maxKeyBytes);
+        }
+        final String model = new String(key, StandardCharsets.UTF_8);
+        for (int i = 0; i < model.length(); i++) {
+            if (Character.isISOControl(model.charAt(i))) {
+                return Result.rejected(RejectReason.UNDECODABLE, "the key contains a control character at position " + i);
+            }
+        }
+        if (value == null || value.length == 0) {
+            return Result.rejected(RejectReason.UNDECODABLE, "the record has no value");
+        }
+        final double[] features;
+        final double target;
+        final Long eventTime;
+        final String recordId;
+        if (Codecs.isSingleObject(value)) {
+            final io.gapwatch.avro.Observation avro;
+            try {
+                avro = Codecs.decode(value, io.gapwatch.avro.Observation.class);
+            } catch (IllegalArgumentException e) {
+                return Result.rejected(RejectReason.UNDECODABLE, "not an Avro Observation: " + e.getMessage());
+            }
+            final List<Double> list = avro.getFeatures();
+            features = new double[list.size()];
+            for (int j = 0; j < features.length; j++) {
+                features[j] = list.get(j);
+            }
+            if (avro.getTarget() != null && Double.isNaN(avro.getTarget())) {
+                return Result.rejected(RejectReason.NON_FINITE, "the target is NaN"); // NaN would read as "no target"
+            }
+            target = avro.getTarget() == null ? Double.NaN : avro.getTarget();
+            eventTime = avro.getEventTime() == null ? null : avro.getEventTime().toEpochMilli();
+            recordId = avro.getRecordId();
+        } else {
+            final JsonNode node;
+            try {
+                node = JSON.readTree(value);
+            } catch (JsonProcessingException e) {
+                return Result.rejected(RejectReason.UNDECODABLE, "neither Avro nor JSON: " + e.getOriginalMessage());
+            } catch (java.io.IOException e) {
+                return Result.rejected(RejectReason.UNDECODABLE, "neither Avro nor JSON: " + e.getMessage());
+            }
+            if (node == null || !node.isObject()) {
+                return Result.rejected(RejectReason.UNDECODABLE, "the JSON value is not an object");
+            }
+            final JsonNode array = node.get("features");
+            if (array == null || array.isNull()) {
+                return Result.rejected(RejectReason.MISSING_FEATURES, "the JSON object has no \"features\"");
+            }
+            if (!array.isArray()) {
+                return Result.rejected(RejectReason.UNDECODABLE, "\"features\" is not an array");
+            }
+            features = new double[array.size()];
+            for (int j = 0; j < features.length; j++) {
+                final JsonNode v = array.get(j);
+                if (!v.isNumber()) {
+                    return Result.rejected(RejectReason.UNDECODABLE, "features[" + j + "] is not a number: " + v);
+                }
+                features[j] = v.doubleValue();
+            }
+            final JsonNode t = node.get("target");
+            if (t == null || t.isNull()) {
+                target = Double.NaN;
+            } else if (!t.isNumber()) {
+                return Result.rejected(RejectReason.UNDECODABLE, "\"target\" is not a number: " + t);
+            } else {
+                target = t.doubleValue();
+            }
+            final JsonNode time = node.get("event_time");
+            eventTime = time != null && time.canConvertToLong() ? time.longValue() : null;
+            final JsonNode id = node.get("record_id");
+            recordId = id != null && id.isTextual() ? id.asText() : null;
+        }
+        if (features.length == 0) {
+            return Result.rejected(RejectReason.MISSING_FEATURES, "the record has no features");
+        }
+        if (features.length > maxFeatures) {
+            return Result.rejected(RejectReason.TOO_MANY_FEATURES, "the record has " + features.length
+                    + " features; at most " + maxFeatures + " are accepted (features.max)");
+        }
+        for (int j = 0; j < features.length; j++) {
+            final Rejection bad = checkValue(features[j], "features[" + j + "]");
+            if (bad != null) {
+                return new Result(null, bad);
+            }
+        }
+        if (!Double.isNaN(target)) {
+            final Rejection bad = checkValue(target, "the target");
+            if (bad != null) {
+                return new Result(null, bad);
+            }
+        }
+        return new Result(new Observation(model, features, target, eventTime, recordId, key, value), null);
+    }
+
+    private static Rejection checkValue(double v, String what) {
+        if (!Double.isFinite(v)) {
+            return new Rejection(RejectReason.NON_FINITE, what + " is " + v);
+        }
+        if (Math.abs(v) > StreamingLeastSquares.MAX_MAGNITUDE) {
+            return new Rejection(RejectReason.OUT_OF_RANGE, what + " is " + v + ", beyond ±1e100");
+        }
+        return null;
+    }
+}

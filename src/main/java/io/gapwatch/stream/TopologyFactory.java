@@ -1,0 +1,46 @@
+package io.gapwatch.stream;
+
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds gapwatch's topology — the one the processor runs and the tests drive:
+ * <pre>
+ *   observations ─▶ decode ─▶ model ─▶ predictions
+ *                     │         ├─────▶ reports
+ *                     └─────────┴─────▶ dead letters
+ * </pre>
+ * The model stage keeps two changelogged stores (snapshots, pending records). The input's key is
+ * the model id, so Kafka's partitioning already sends each model's records to one task.
+ */
+public final class TopologyFactory {
+
+    static final String SOURCE = "observations";
+    static final String DECODE = "decode";
+    static final String MODEL = "model";
+    static final String PREDICTIONS = "predictions";
+    static final String REPORTS = "reports";
+    static final String DEAD_LETTERS = "dead-letters";
+
+    private TopologyFactory() {
+    }
+
+    public static Topology build(StreamSettings settings, StreamListener listener) {
+        final Topology topology = new Topology();
+        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), settings.observationsTopic());
+        topology.addProcessor(DECODE, () -> new DecodeProcessor(settings, listener), SOURCE);
+        topology.addProcessor(MODEL, () -> new ModelProcessor(settings, listener), DECODE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamSettings.SNAPSHOTS_STORE),
+                Serdes.String(), Serdes.ByteArray()), MODEL);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamSettings.PENDING_STORE),
+                Serdes.String(), Serdes.ByteArray()), MODEL);
+        topology.addSink(PREDICTIONS, settings.predictionsTopic(), new StringSerializer(), new ByteArraySerializer(), MODEL);
+        topology.addSink(REPORTS, settings.reportsTopic(), new StringSerializer(), new ByteArraySerializer(), MODEL);
+        topology.addSink(DEAD_LETTERS, settings.deadLetterTopic(), new ByteArraySerializer(), new ByteArraySerializer(), DECODE, MODEL);
+        return topology;
+    }
+}
