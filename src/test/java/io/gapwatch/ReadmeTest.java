@@ -63,8 +63,9 @@ class ReadmeTest {
     }
 
     @Test
-    void shouldCarryTheLearnerSettingsAndFindingsTablesRenderedFromTheCode() {
+    void shouldCarryTheConfigurationLearnerSettingsAndFindingsTablesRenderedFromTheCode() {
         // regenerate with: java -jar target/gapwatch.jar docs
+        assertThat(readme).contains(io.gapwatch.app.ReferenceTables.configuration());
         assertThat(readme).contains(io.gapwatch.app.ReferenceTables.learnerSettings());
         assertThat(readme).contains(io.gapwatch.app.ReferenceTables.findings());
     }

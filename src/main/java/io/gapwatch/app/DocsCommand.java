@@ -15,6 +15,8 @@ final class DocsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         final var out = spec.commandLine().getOut();
+        out.println("## Configuration\n");
+        out.println(ReferenceTables.configuration());
         out.println("## Learner settings\n");
         out.println(ReferenceTables.learnerSettings());
         out.println("## Findings\n");

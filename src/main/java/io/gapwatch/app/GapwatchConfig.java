@@ -93,7 +93,7 @@ public final class GapwatchConfig extends AbstractConfig {
                     "exactly_once_v2: after any crash every model's state equals an uninterrupted run's, bit for bit, and read_committed readers see each output once.")
             .define(MODEL_INTERCEPT, Type.BOOLEAN, true, Importance.MEDIUM,
                     "Whether the exact fit (and, unless they say otherwise, the learners) has an intercept.")
-            .define(MODEL_FORGETTING, Type.DOUBLE, 1.0, between(Double.MIN_VALUE, 1.0), Importance.MEDIUM,
+            .define(MODEL_FORGETTING, Type.DOUBLE, 1.0, new UnitInterval(), Importance.MEDIUM,
                     "Forgetting factor λ in (0, 1] of the exact fit: each record weighs λ^age; 1 keeps all history.")
             .define(MODEL_RIDGE, Type.DOUBLE, 0.0, Range.atLeast(0.0), Importance.LOW,
                     "Ridge penalty α ≥ 0 on the exact fit's weights (never the intercept).")
@@ -123,13 +123,20 @@ public final class GapwatchConfig extends AbstractConfig {
             .define(EMBEDDED_DIR, Type.STRING, "", Importance.LOW,
                     "Data directory of the embedded broker; empty: a new temporary directory, printed at start.");
 
-    private static ConfigDef.Validator between(double min, double max) {
-        return (name, value) -> {
+    /** A number in (0, 1], as a forgetting factor must be; names itself in the documentation. */
+    private static final class UnitInterval implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
             final double v = ((Number) value).doubleValue();
-            if (!(v >= min && v <= max)) {
+            if (!(v > 0.0 && v <= 1.0)) {
                 throw new ConfigException(name, value, "must be in (0, 1]");
             }
-        };
+        }
+
+        @Override
+        public String toString() {
+            return "(0, 1]";
+        }
     }
 
     static final Pattern LEARNER_KEY = Pattern.compile("learner\\.([A-Za-z0-9_-]+)\\.([a-z0-9-]+)");
@@ -242,37 +249,50 @@ public final class GapwatchConfig extends AbstractConfig {
             if (!io.gapwatch.app.LearnerArguments.NAME.matcher(name).matches() || name.contains(".")) {
                 throw new ConfigException(LEARNERS, name, "learner names are letters, digits, '_' or '-'");
             }
-            final Map<String, String> settings = new LinkedHashMap<>(inherited);
+            final Map<String, String> settings = new LinkedHashMap<>();
+            final Map<String, String> origin = new LinkedHashMap<>(); // setting → the key that set it, for errors
             final Map<String, LearnerConfig> builtIn = LearnerConfig.defaultSet();
             if (builtIn.containsKey(name)) {
-                settings.putAll(LearnerConfig.asText(builtIn.get(name)));
-                settings.values().removeIf(String::isEmpty);
-                settings.putAll(inherited);
+                LearnerConfig.asText(builtIn.get(name)).forEach((k, v) -> {
+                    if (!v.isEmpty()) {
+                        settings.put(k, v);
+                    }
+                });
             }
-            collect(defaults + name + ".", settings);
+            settings.putAll(inherited);
+            collect(defaults + name + ".", settings, origin);
             if (!overrides.isEmpty()) {
-                collect(overrides + name + ".", settings);
+                collect(overrides + name + ".", settings, origin);
             }
             try {
                 learners.put(name, LearnerConfig.parse(settings));
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(defaults + name + "." + settingOf(e.getMessage()), null, e.getMessage());
+                final String setting = settingOf(e.getMessage());
+                final String key = origin.getOrDefault(setting, defaults + name + "." + setting);
+                throw new ConfigException(key, settings.get(setting), e.getMessage());
             }
         }
         return learners;
     }
 
-    private void collect(String prefix, Map<String, String> settings) {
+    private void collect(String prefix, Map<String, String> settings, Map<String, String> origin) {
         all.forEach((k, v) -> {
             if (k.startsWith(prefix) && k.indexOf('.', prefix.length()) < 0) {
-                settings.put(k.substring(prefix.length()), v);
+                final String setting = k.substring(prefix.length());
+                settings.put(setting, v);
+                origin.put(setting, k);
             }
         });
     }
 
+    // "lr: must be …" names lr; "unknown learner setting 'lrate' …" names lrate
     private static String settingOf(String message) {
+        final Matcher unknown = Pattern.compile("unknown learner setting '([^']*)'").matcher(message);
+        if (unknown.find()) {
+            return unknown.group(1);
+        }
         for (LearnerSetting<?> s : LearnerConfig.SETTINGS) {
-            if (message.startsWith(s.name() + ":")) {
+            if (message.startsWith(s.name() + ":") || message.startsWith(s.name() + "=")) {
                 return s.name();
             }
         }

@@ -26,6 +26,21 @@ public final class ReferenceTables {
         return s.toString();
     }
 
+    /** One row per configuration key of the stream processor: key, type, default, accepted values, meaning. */
+    public static String configuration() {
+        final StringBuilder s = new StringBuilder("| key | type | default | valid | meaning |\n|---|---|---|---|---|\n");
+        for (org.apache.kafka.common.config.ConfigDef.ConfigKey key : GapwatchConfig.DEFINITION.configKeys().values()) {
+            final Object value = key.defaultValue;
+            final String text = value instanceof java.util.List<?> list ? String.join(",", list.stream().map(Object::toString).toList())
+                    : String.valueOf(value);
+            s.append("| `").append(key.name).append("` | ").append(key.type.name().toLowerCase(Locale.ROOT)).append(" | ")
+                    .append(text.isEmpty() ? "—" : "`" + text + "`").append(" | ")
+                    .append(key.validator == null ? "" : key.validator.toString().replace("|", "\\|")).append(" | ")
+                    .append(key.documentation).append(" |\n");
+        }
+        return s.toString();
+    }
+
     /** One row per finding code: code, about, threshold, when it fires. */
     public static String findings() {
         final StringBuilder s = new StringBuilder("| code | about | threshold | fires when |\n|---|---|---|---|\n");

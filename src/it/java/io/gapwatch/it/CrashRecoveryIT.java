@@ -1,0 +1,163 @@
+package io.gapwatch.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gapwatch.app.GapwatchService;
+import io.gapwatch.avro.Prediction;
+import io.gapwatch.engine.Model;
+import io.gapwatch.engine.ModelOptions;
+import io.gapwatch.engine.diagnostics.Diagnostics;
+import io.gapwatch.engine.sgd.LearnerConfig;
+import io.gapwatch.report.ReportJson;
+import io.gapwatch.stream.Codecs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Exactly-once, the hard way: a processor in its own JVM is killed with SIGKILL three times while it
+ * works through a 200,000-record stream, and restarted each time. Afterwards every model equals an
+ * uninterrupted run on the same records, bit for bit, and a read_committed reader of the predictions
+ * topic sees each input record exactly once.
+ */
+class CrashRecoveryIT {
+
+    static final int MODELS = 4;
+    static final int PER_MODEL = 50_000;
+    static final int TOTAL = MODELS * PER_MODEL;
+    static final int D = 4;
+
+    @ParameterizedTest
+    @EnumSource(KafkaBackend.class)
+    void shouldRecoverFromThreeSigkillsWithEveryModelBitForBit(KafkaBackend backend) throws Exception {
+        final Cluster cluster = new Cluster(backend);
+        final Path dir = Cluster.tempDir("gapwatch-crash-");
+        final Map<String, String> config = cluster.config(dir.resolve("state"), Map.of(
+                "snapshot.every.records", "2000", "report.every.records", "1000000", "topics.partitions", "4"));
+        final Path file = dir.resolve("gapwatch.properties");
+        final Properties properties = new Properties();
+        properties.putAll(config);
+        try (var writer = Files.newBufferedWriter(file)) {
+            properties.store(writer, "crash test");
+        }
+
+        // the stream, and what an uninterrupted run makes of it
+        final List<Model> expected = new ArrayList<>();
+        final Random random = new Random(7);
+        final List<ProducerRecord<String, byte[]>> records = new ArrayList<>(TOTAL);
+        for (int m = 0; m < MODELS; m++) {
+            expected.add(new Model(StreamProcessorIT.names(D), ModelOptions.DEFAULTS, LearnerConfig.defaultSet()));
+        }
+        for (int i = 0; i < PER_MODEL; i++) {
+            for (int m = 0; m < MODELS; m++) {
+                final double[] x = new double[D];
+                double y = m;
+                for (int j = 0; j < D; j++) {
+                    x[j] = random.nextGaussian();
+                    y += (j + 1) * x[j];
+                }
+                y += 0.1 * random.nextGaussian();
+                expected.get(m).observe(x, y);
+                records.add(cluster.record("model-" + m, StreamProcessorIT.avro(y, x)));
+            }
+        }
+
+        Process processor = launch(file, dir.resolve("processor-0.log"));
+        cluster.awaitTopics(Duration.ofSeconds(60)); // the processor creates them (4 partitions)
+        try (KafkaProducer<String, byte[]> producer = cluster.producer()) {
+            records.forEach(producer::send);
+            producer.flush();
+        }
+        try (KafkaConsumer<byte[], byte[]> progress = committedReader(cluster)) {
+            final double[] killAt = {0.2, 0.45, 0.7};
+            long seen = 0;
+            for (int k = 0; k < killAt.length; k++) {
+                seen = awaitCommitted(progress, seen, (long) (killAt[k] * TOTAL), Duration.ofSeconds(240));
+                processor.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no close, no commit
+                assertThat(processor.exitValue()).as("killed").isEqualTo(137);
+                processor = launch(file, dir.resolve("processor-" + (k + 1) + ".log"));
+            }
+            awaitCommitted(progress, seen, TOTAL, Duration.ofSeconds(300));
+        } finally {
+            processor.destroy(); // SIGTERM: the shutdown hook closes cleanly
+            processor.waitFor(60, TimeUnit.SECONDS);
+        }
+
+        // exactly once for a read_committed reader: every input record, one prediction
+        final List<ConsumerRecord<byte[], byte[]>> predictions = cluster.readAll(cluster.predictions, TOTAL, Duration.ofSeconds(120));
+        final Set<String> inputs = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : predictions) {
+            final Prediction p = Codecs.decode(r.value(), Prediction.class);
+            assertThat(inputs.add(p.getSourcePartition() + "/" + p.getSourceOffset()))
+                    .as("a second prediction for input %s/%s", p.getSourcePartition(), p.getSourceOffset()).isTrue();
+        }
+        assertThat(predictions).hasSize(TOTAL);
+
+        // every model as an uninterrupted run left it, read by a fresh instance from the changelogs
+        final Map<String, String> reader = new java.util.HashMap<>(config);
+        reader.put("state.dir", dir.resolve("reader-state").toString());
+        try (GapwatchService service = cluster.start(reader)) {
+            for (int m = 0; m < MODELS; m++) {
+                final JsonNode actual = StreamProcessorIT.model(cluster, service, "model-" + m, PER_MODEL);
+                final JsonNode wanted = new ObjectMapper().readTree(ReportJson.compact().writeValueAsString(
+                        ReportJson.summary(Diagnostics.report(expected.get(m)), "target", ModelOptions.DEFAULT_WINDOW)));
+                StreamProcessorIT.assertSameNumbers(StreamProcessorIT.normalized(actual), StreamProcessorIT.normalized(wanted));
+            }
+        }
+    }
+
+    /** {@code gapwatch run --config FILE} in a JVM of its own, on this test's classpath. */
+    static Process launch(Path config, Path log) throws Exception {
+        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                "io.gapwatch.app.Gapwatch", "run", "--config", config.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    static KafkaConsumer<byte[], byte[]> committedReader(Cluster cluster) {
+        final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        final List<TopicPartition> partitions = consumer.partitionsFor(cluster.predictions, Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(cluster.predictions, p.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    /** Counts committed predictions until there are {@code target}; returns the count. */
+    static long awaitCommitted(KafkaConsumer<byte[], byte[]> consumer, long seen, long target, Duration timeout) {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (seen < target) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("only " + seen + " of " + target + " predictions committed after " + timeout.toSeconds() + " s");
+            }
+            seen += consumer.poll(Duration.ofMillis(500)).count();
+        }
+        return seen;
+    }
+
+}

@@ -1,0 +1,326 @@
+package io.gapwatch.stream;
+
+import io.gapwatch.avro.DeadLetter;
+import io.gapwatch.avro.ModelDiagnosis;
+import io.gapwatch.avro.Observation;
+import io.gapwatch.avro.Prediction;
+import io.gapwatch.avro.RejectReason;
+import io.gapwatch.engine.Model;
+import io.gapwatch.engine.ModelOptions;
+import io.gapwatch.engine.sgd.LearnerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The topology's logic, driven by TopologyTestDriver: decoding, dead letters, test-then-train, reports, state. */
+class ModelTopologyTest {
+
+    @TempDir
+    Path stateDir;
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> input;
+    private TestOutputTopic<String, byte[]> predictions;
+    private TestOutputTopic<String, byte[]> reports;
+    private TestOutputTopic<byte[], byte[]> deadLetters;
+
+    static StreamSettings settings(int snapshotEvery, long reportEvery, Function<String, Map<String, LearnerConfig>> learners,
+                                   Function<String, List<String>> features) {
+        return new StreamSettings("obs", "pred", "rep", "dlq", ModelOptions.DEFAULTS, learners, features,
+                60_000L, reportEvery, snapshotEvery, 64, 2000, false);
+    }
+
+    static StreamSettings settings() {
+        return settings(5, 10, id -> LearnerConfig.defaultSet(), id -> null);
+    }
+
+    private void open(StreamSettings settings) {
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(TopologyFactory.build(settings, StreamListener.NONE), props);
+        input = driver.createInputTopic("obs", new ByteArraySerializer(), new ByteArraySerializer());
+        predictions = driver.createOutputTopic("pred", new StringDeserializer(), new ByteArrayDeserializer());
+        reports = driver.createOutputTopic("rep", new StringDeserializer(), new ByteArrayDeserializer());
+        deadLetters = driver.createOutputTopic("dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    static byte[] key(String model) {
+        return model.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] avro(double y, double... x) {
+        final List<Double> features = new ArrayList<>();
+        for (double v : x) {
+            features.add(v);
+        }
+        return Codecs.encode(Observation.newBuilder().setFeatures(features).setTarget(Double.isNaN(y) ? null : y).build());
+    }
+
+    static byte[] json(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Rows of y = 1 + 2·x1 − x2 + noise. */
+    static double[][] rows(int n, int d, long seed) {
+        final Random random = new Random(seed);
+        final double[][] rows = new double[n][d + 1];
+        for (double[] row : rows) {
+            double y = 1.0;
+            for (int j = 0; j < d; j++) {
+                row[j] = random.nextGaussian();
+                y += (j == 0 ? 2 : -1) * row[j];
+            }
+            row[d] = y + 0.1 * random.nextGaussian();
+        }
+        return rows;
+    }
+
+    static double[] features(double[] row) {
+        return java.util.Arrays.copyOf(row, row.length - 1);
+    }
+
+    private Model stored(String model) {
+        final KeyValueStore<String, byte[]> snapshots = driver.getKeyValueStore(StreamSettings.SNAPSHOTS_STORE);
+        final KeyValueStore<String, byte[]> pending = driver.getKeyValueStore(StreamSettings.PENDING_STORE);
+        final ModelStore.Loaded loaded = ModelStore.load(snapshots, pending, model);
+        return loaded == null ? null : loaded.model();
+    }
+
+    static byte[] state(Model model) throws IOException {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        model.write(new DataOutputStream(bytes));
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void shouldPredictEveryRecordBeforeLearningFromIt() {
+        open(settings());
+        final double[][] rows = rows(20, 2, 1);
+        for (double[] row : rows) {
+            input.pipeInput(key("m"), avro(row[2], row[0], row[1]));
+        }
+        final List<Prediction> out = predictions.readValuesToList().stream().map(b -> Codecs.decode(b, Prediction.class)).toList();
+        assertThat(out).hasSize(20);
+        assertThat(out.get(0).getRecords()).isZero();
+        assertThat(out.get(0).getExact()).as("nothing learned yet").isNull();
+        assertThat(out.get(0).getLearners()).containsOnlyKeys("sgd", "adam");
+        assertThat(out.get(0).getLearners().get("sgd")).isZero(); // zero weights before the first step
+        assertThat(out.get(19).getRecords()).isEqualTo(19);
+        assertThat(out.get(19).getExact()).isNotNull();
+        assertThat(out.get(19).getSourceOffset()).isEqualTo(19);
+
+        // the same records through a model directly: the same predictions, bit for bit
+        final Model reference = new Model(List.of("x1", "x2"), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        for (int i = 0; i < 20; i++) {
+            final double[] p = reference.observe(features(rows[i]), rows[i][2]);
+            assertThat(out.get(i).getLearners().get("adam")).isEqualTo(p[2]);
+            if (!Double.isNaN(p[0])) {
+                assertThat(out.get(i).getExact()).isEqualTo(p[0]);
+            }
+        }
+    }
+
+    @Test
+    void shouldAcceptJsonAndScoreRecordsWithoutATarget() {
+        open(settings());
+        input.pipeInput(key("j"), json("{\"features\":[1.0, 2.0],\"target\":3.5,\"record_id\":\"r1\",\"event_time\":1700000000000}"));
+        input.pipeInput(key("j"), json("{\"features\":[2.0, 1.0],\"target\":null}"));
+        input.pipeInput(key("j"), json("{\"features\":[0.5, 0.5]}"));
+        final List<Prediction> out = predictions.readValuesToList().stream().map(b -> Codecs.decode(b, Prediction.class)).toList();
+        assertThat(out).hasSize(3);
+        assertThat(out.get(0).getRecordId()).isEqualTo("r1");
+        assertThat(out.get(0).getEventTime().toEpochMilli()).isEqualTo(1_700_000_000_000L);
+        assertThat(out.get(1).getTarget()).isNull();
+        assertThat(out.get(2).getRecords()).as("scored records teach nothing").isEqualTo(1);
+        assertThat(stored("j").count()).isEqualTo(1);
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void shouldDeadLetterEveryKindOfBadRecordAndLeaveTheModelAsIfItNeverCame() throws IOException {
+        open(settings());
+        final double[][] rows = rows(30, 2, 2);
+        final List<byte[][]> bad = List.of(
+                new byte[][] {key("m"), json("not json at all")},
+                new byte[][] {null, avro(1, 1, 2)},
+                new byte[][] {key("x".repeat(65)), avro(1, 1, 2)},
+                new byte[][] {key("m"), json("{\"target\": 1}")},
+                new byte[][] {key("m"), json("{\"features\": [], \"target\": 1}")},
+                new byte[][] {key("m"), avro(1, 1, 2, 3)},
+                new byte[][] {key("m"), avro(Double.NaN == 0 ? 0 : 1, Double.POSITIVE_INFINITY, 2)},
+                new byte[][] {key("m"), avro(1e200, 1, 2)},
+                new byte[][] {key("m"), json("{\"features\": [1, \"two\"], \"target\": 1}")},
+                new byte[][] {key("m"), new byte[] {(byte) 0xC3, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9}},
+                new byte[][] {key("m"), new double[2001].length > 0 ? avroOf(new double[2001]) : null});
+        final List<RejectReason> expected = List.of(RejectReason.UNDECODABLE, RejectReason.EMPTY_KEY, RejectReason.OVERSIZED_KEY,
+                RejectReason.MISSING_FEATURES, RejectReason.MISSING_FEATURES, RejectReason.WRONG_DIMENSION, RejectReason.NON_FINITE,
+                RejectReason.OUT_OF_RANGE, RejectReason.UNDECODABLE, RejectReason.UNDECODABLE, RejectReason.TOO_MANY_FEATURES);
+        int next = 0;
+        for (int i = 0; i < rows.length; i++) {
+            input.pipeInput(key("m"), avro(rows[i][2], rows[i][0], rows[i][1]));
+            if (i % 2 == 0 && next < bad.size()) {
+                input.pipeInput(bad.get(next)[0], bad.get(next)[1]);
+                next++;
+            }
+        }
+        final List<DeadLetter> letters = deadLetters.readValuesToList().stream().map(b -> Codecs.decode(b, DeadLetter.class)).toList();
+        assertThat(letters).extracting(DeadLetter::getReason).containsExactlyElementsOf(expected);
+        for (int i = 0; i < letters.size(); i++) {
+            assertThat(letters.get(i).getSourceTopic()).isEqualTo("obs");
+            assertThat(ModelStore.bytesOf(letters.get(i).getValue())).as("raw value kept").isEqualTo(bad.get(i)[1]);
+            assertThat(letters.get(i).getMessage()).isNotBlank();
+        }
+        // the model is the model of the good records alone
+        final Model reference = new Model(List.of("x1", "x2"), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        for (double[] row : rows) {
+            reference.observe(features(row), row[2]);
+        }
+        assertThat(state(stored("m"))).isEqualTo(state(reference));
+        assertThat(predictions.getQueueSize()).isEqualTo(30);
+    }
+
+    private static byte[] avroOf(double[] x) {
+        return avro(1.0, x);
+    }
+
+    @Test
+    void shouldRebuildEveryModelFromItsStoresAfterARestartBitForBit() throws IOException {
+        final double[][] rows = rows(37, 3, 3);
+        open(settings());
+        for (int i = 0; i < 23; i++) {
+            input.pipeInput(key("a"), avro(rows[i][3], rows[i][0], rows[i][1], rows[i][2]));
+            input.pipeInput(key("b"), avro(-rows[i][3], rows[i][2], rows[i][1], rows[i][0]));
+        }
+        // a restart: a new processor with empty caches over the same stores (TopologyTestDriver wipes
+        // its state directory on close, so the stores' contents are carried over by hand)
+        final Map<String, Map<String, byte[]>> stores = new java.util.HashMap<>();
+        for (String name : List.of(StreamSettings.SNAPSHOTS_STORE, StreamSettings.PENDING_STORE)) {
+            final Map<String, byte[]> copy = new java.util.HashMap<>();
+            try (var it = driver.<String, byte[]>getKeyValueStore(name).all()) {
+                it.forEachRemaining(kv -> copy.put(kv.key, kv.value));
+            }
+            stores.put(name, copy);
+        }
+        driver.close();
+        driver = null;
+        open(settings());
+        stores.forEach((name, copy) -> copy.forEach((k, v) -> driver.<String, byte[]>getKeyValueStore(name).put(k, v)));
+        for (int i = 23; i < rows.length; i++) {
+            input.pipeInput(key("a"), avro(rows[i][3], rows[i][0], rows[i][1], rows[i][2]));
+            input.pipeInput(key("b"), avro(-rows[i][3], rows[i][2], rows[i][1], rows[i][0]));
+        }
+        final Model a = new Model(List.of("x1", "x2", "x3"), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        final Model b = new Model(List.of("x1", "x2", "x3"), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        for (double[] row : rows) {
+            a.observe(new double[] {row[0], row[1], row[2]}, row[3]);
+            b.observe(new double[] {row[2], row[1], row[0]}, -row[3]);
+        }
+        assertThat(state(stored("a"))).isEqualTo(state(a));
+        assertThat(state(stored("b"))).isEqualTo(state(b));
+    }
+
+    @Test
+    void shouldSplitALargeModelsSnapshotIntoChunksUnderTheMessageLimit() {
+        // d = 400: the factor alone is 400²/2 doubles ≈ 640 KB, more than one 512 KB chunk
+        final int d = 400;
+        open(settings(3, 1000, id -> Map.of("sgd", LearnerConfig.DEFAULTS), id -> null));
+        final Random random = new Random(4);
+        for (int i = 0; i < 7; i++) {
+            final double[] x = new double[d];
+            for (int j = 0; j < d; j++) {
+                x[j] = random.nextGaussian();
+            }
+            input.pipeInput(key("wide"), avro(random.nextGaussian(), x));
+        }
+        final KeyValueStore<String, byte[]> snapshots = driver.getKeyValueStore(StreamSettings.SNAPSHOTS_STORE);
+        final io.gapwatch.avro.ModelState manifest = Codecs.decode(snapshots.get("wide"), io.gapwatch.avro.ModelState.class);
+        assertThat(manifest.getRecords()).isEqualTo(6);
+        assertThat(manifest.getChunks()).isGreaterThan(1);
+        for (int i = 0; i < manifest.getChunks(); i++) {
+            assertThat(snapshots.get(ModelStore.chunkKey("wide", manifest.getGeneration(), i)).length).isLessThanOrEqualTo(ModelStore.CHUNK_BYTES);
+        }
+        assertThat(snapshots.get(ModelStore.chunkKey("wide", manifest.getGeneration() - 1, 0))).as("old generation removed").isNull();
+        assertThat(stored("wide").count()).isEqualTo(7);
+    }
+
+    @Test
+    void shouldReportEveryNRecordsAndOnTheInterval() {
+        open(settings(5, 10, id -> LearnerConfig.defaultSet(), id -> null));
+        final double[][] rows = rows(25, 2, 5);
+        for (double[] row : rows) {
+            input.pipeInput(key("r"), avro(row[2], row[0], row[1]));
+        }
+        List<ModelDiagnosis> out = reports.readValuesToList().stream().map(b -> Codecs.decode(b, ModelDiagnosis.class)).toList();
+        assertThat(out).extracting(ModelDiagnosis::getRecords).containsExactly(10L, 20L);
+        assertThat(out.get(1).getLearners()).extracting(l -> l.getName()).containsExactly("sgd", "adam");
+        assertThat(out.get(1).getExact().getRank()).isEqualTo(3);
+
+        driver.advanceWallClockTime(Duration.ofSeconds(61));
+        out = reports.readValuesToList().stream().map(b -> Codecs.decode(b, ModelDiagnosis.class)).toList();
+        assertThat(out).extracting(ModelDiagnosis::getRecords).containsExactly(25L);
+        driver.advanceWallClockTime(Duration.ofSeconds(61));
+        assertThat(reports.isEmpty()).as("no new records, no new report").isTrue();
+    }
+
+    @Test
+    void shouldUseEachModelsOwnConfiguration() {
+        final Map<String, LearnerConfig> special = Map.of("fast", LearnerConfig.parse(Map.of("optimizer", "adam", "lr", "0.1")));
+        open(settings(5, 1000, id -> id.equals("special") ? special : LearnerConfig.defaultSet(),
+                id -> id.equals("special") ? List.of("height", "weight") : null));
+        input.pipeInput(key("special"), avro(1, 1, 2));
+        input.pipeInput(key("plain"), avro(1, 1, 2));
+        final List<Prediction> out = predictions.readValuesToList().stream().map(b -> Codecs.decode(b, Prediction.class)).toList();
+        assertThat(out.get(0).getLearners()).containsOnlyKeys("fast");
+        assertThat(out.get(1).getLearners()).containsOnlyKeys("sgd", "adam");
+        assertThat(stored("special").featureNames()).containsExactly("height", "weight");
+        // a configured dimension is fixed from the first record on
+        input.pipeInput(key("special"), avro(1, 1, 2, 3));
+        assertThat(Codecs.decode(deadLetters.readValue(), DeadLetter.class).getReason()).isEqualTo(RejectReason.WRONG_DIMENSION);
+    }
+
+    @Test
+    void shouldWriteJsonOutputsWhenAskedTo() throws Exception {
+        final StreamSettings base = settings();
+        open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(),
+                base.modelOptions(), base.learnersFor(), base.featuresFor(), base.reportIntervalMs(), 1, base.snapshotEveryRecords(),
+                base.keyMaxBytes(), base.featuresMax(), true));
+        input.pipeInput(key("j"), avro(2, 1, 1));
+        input.pipeInput(key("j"), json("oops"));
+        final var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        assertThat(mapper.readTree(predictions.readValue()).get("learners").has("sgd")).isTrue();
+        assertThat(mapper.readTree(reports.readValue()).get("exact").get("rank").asInt()).isEqualTo(1);
+        assertThat(mapper.readTree(deadLetters.readValue()).get("reason").asText()).isEqualTo("UNDECODABLE");
+    }
+}
