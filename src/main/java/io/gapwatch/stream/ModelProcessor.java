@@ -43,6 +43,7 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
     private KeyValueStore<String, byte[]> pending;
     private ModelStore.Writable snapshotWriter;
     private ModelStore.Writable pendingWriter;
+    private final RecordCodec codec = new RecordCodec();
 
     /** A cached model, its manifest, and the record count it last reported at. */
     private static final class Slot {
@@ -108,7 +109,7 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
         if (o.hasTarget()) {
             predictions = model.observe(o.features(), o.target());
             final long sequence = model.count();
-            ModelStore.appendPending(pendingWriter, o.model(), sequence, settings.snapshotEveryRecords(), o.features(), o.target());
+            ModelStore.appendPending(pendingWriter, codec, o.model(), sequence, settings.snapshotEveryRecords(), o.features(), o.target());
             if (sequence % settings.snapshotEveryRecords() == 0) {
                 slot.manifest = ModelStore.snapshot(snapshotWriter, o.model(), model, slot.manifest);
             }
@@ -117,8 +118,12 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
         }
         listener.processed(o.model(), o.hasTarget());
         final RecordMetadata metadata = context.recordMetadata().orElse(null);
-        final byte[] prediction = Outputs.encode(Outputs.prediction(o, metadata == null ? -1 : metadata.partition(),
-                metadata == null ? -1 : metadata.offset(), before, predictions, slot.learnerNames), settings.json());
+        final int partition = metadata == null ? -1 : metadata.partition();
+        final long offset = metadata == null ? -1 : metadata.offset();
+        final byte[] prediction = settings.json()
+                ? Outputs.encode(Outputs.prediction(o, partition, offset, before, predictions, slot.learnerNames), true)
+                : codec.writePrediction(o.model(), o.recordId(), o.eventTime(), partition, offset, o.target(), before,
+                        predictions, slot.learnerNames);
         context.forward(new Record<Object, Object>(o.model(), prediction, record.timestamp()), TopologyFactory.PREDICTIONS);
         if (o.hasTarget() && model.count() % settings.reportEveryRecords() == 0) {
             report(o.model(), slot, record.timestamp());
@@ -131,7 +136,7 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
         if (cached != null) {
             return cached;
         }
-        final ModelStore.Loaded loaded = ModelStore.load(snapshots, pending, id);
+        final ModelStore.Loaded loaded = ModelStore.load(snapshots, pending, id, codec);
         if (loaded != null) {
             final Slot slot = new Slot(loaded.model(), loaded.manifest());
             models.put(id, slot);

@@ -4,7 +4,6 @@ import io.gapwatch.avro.ModelState;
 import io.gapwatch.avro.PendingRecord;
 import io.gapwatch.engine.Model;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -103,13 +102,9 @@ public final class ModelStore {
     }
 
     /** The pending entry of the record that brought the model to {@code sequence} records. */
-    static void appendPending(Writable pending, String modelId, long sequence, int ring, double[] features, double target) {
-        final List<Double> values = new ArrayList<>(features.length);
-        for (double v : features) {
-            values.add(v);
-        }
-        final PendingRecord record = PendingRecord.newBuilder().setSequence(sequence).setFeatures(values).setTarget(target).build();
-        pending.put(pendingKey(modelId, sequence % ring), Codecs.encode(record));
+    static void appendPending(Writable pending, RecordCodec codec, String modelId, long sequence, int ring, double[] features,
+                              double target) {
+        pending.put(pendingKey(modelId, sequence % ring), codec.writePending(sequence, features, target));
     }
 
     /** The minimal write interface both a processor's store and a test double offer. */
@@ -131,34 +126,38 @@ public final class ModelStore {
      */
     public static Loaded load(ReadOnlyKeyValueStore<String, byte[]> snapshots, ReadOnlyKeyValueStore<String, byte[]> pending,
                               String modelId) {
+        return load(snapshots, pending, modelId, new RecordCodec());
+    }
+
+    static Loaded load(ReadOnlyKeyValueStore<String, byte[]> snapshots, ReadOnlyKeyValueStore<String, byte[]> pending,
+                       String modelId, RecordCodec codec) {
         final byte[] manifestBytes = snapshots.get(modelId);
         if (manifestBytes == null) {
             return null;
         }
         final ModelState manifest = Codecs.decode(manifestBytes, ModelState.class);
         final Model model = manifest.getChunks() == 0 ? fromSpec(manifest) : fromChunks(snapshots, modelId, manifest);
-        final List<PendingRecord> after = new ArrayList<>();
+        record Pending(long sequence, double[] features, double target) {
+        }
+        final int d = model.featureNames().size();
+        final List<Pending> after = new ArrayList<>();
+        final double[] target = new double[1];
         try (KeyValueIterator<String, byte[]> it = pending.prefixScan(prefix(modelId), new StringSerializer())) {
             while (it.hasNext()) {
-                final KeyValue<String, byte[]> entry = it.next();
-                final PendingRecord record = Codecs.decode(entry.value, PendingRecord.class);
-                if (record.getSequence() > manifest.getRecords()) {
-                    after.add(record);
+                final double[] x = new double[d];
+                final long sequence = codec.readPending(it.next().value, x, target);
+                if (sequence > manifest.getRecords()) {
+                    after.add(new Pending(sequence, x, target[0]));
                 }
             }
         }
-        after.sort(Comparator.comparingLong(PendingRecord::getSequence));
+        after.sort(Comparator.comparingLong(Pending::sequence));
         long expected = manifest.getRecords() + 1;
-        for (PendingRecord record : after) {
-            if (record.getSequence() != expected) {
+        for (Pending record : after) {
+            if (record.sequence() != expected) {
                 throw new IllegalStateException("model '" + modelId + "': pending record " + expected + " is missing");
             }
-            final List<Double> features = record.getFeatures();
-            final double[] x = new double[features.size()];
-            for (int j = 0; j < x.length; j++) {
-                x[j] = features.get(j);
-            }
-            model.observe(x, record.getTarget());
+            model.observe(record.features(), record.target());
             expected++;
         }
         return new Loaded(model, manifest);

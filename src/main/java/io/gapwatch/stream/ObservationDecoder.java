@@ -8,7 +8,6 @@ import io.gapwatch.avro.RejectReason;
 import io.gapwatch.engine.exact.StreamingLeastSquares;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 /**
  * Turns an input record's bytes into an {@link Observation} or a {@link Rejection}: decode (Avro
@@ -22,6 +21,7 @@ final class ObservationDecoder {
 
     private final int maxKeyBytes;
     private final int maxFeatures;
+    private final RecordCodec codec = new RecordCodec();
 
     ObservationDecoder(int maxKeyBytes, int maxFeatures) {
         this.maxKeyBytes = maxKeyBytes;
@@ -56,23 +56,19 @@ final class ObservationDecoder {
         final Long eventTime;
         final String recordId;
         if (Codecs.isSingleObject(value)) {
-            final io.gapwatch.avro.Observation avro;
+            final RecordCodec.ObservationFields avro;
             try {
-                avro = Codecs.decode(value, io.gapwatch.avro.Observation.class);
+                avro = codec.readObservation(value);
             } catch (IllegalArgumentException e) {
-                return Result.rejected(RejectReason.UNDECODABLE, "not an Avro Observation: " + e.getMessage());
+                return Result.rejected(RejectReason.UNDECODABLE, e.getMessage());
             }
-            final List<Double> list = avro.getFeatures();
-            features = new double[list.size()];
-            for (int j = 0; j < features.length; j++) {
-                features[j] = list.get(j);
-            }
-            if (avro.getTarget() != null && Double.isNaN(avro.getTarget())) {
+            if (avro.targetIsNaN()) {
                 return Result.rejected(RejectReason.NON_FINITE, "the target is NaN"); // NaN would read as "no target"
             }
-            target = avro.getTarget() == null ? Double.NaN : avro.getTarget();
-            eventTime = avro.getEventTime() == null ? null : avro.getEventTime().toEpochMilli();
-            recordId = avro.getRecordId();
+            features = avro.features();
+            target = avro.target();
+            eventTime = avro.eventTime();
+            recordId = avro.recordId();
         } else {
             final JsonNode node;
             try {

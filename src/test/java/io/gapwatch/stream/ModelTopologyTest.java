@@ -223,20 +223,7 @@ class ModelTopologyTest {
             input.pipeInput(key("a"), avro(rows[i][3], rows[i][0], rows[i][1], rows[i][2]));
             input.pipeInput(key("b"), avro(-rows[i][3], rows[i][2], rows[i][1], rows[i][0]));
         }
-        // a restart: a new processor with empty caches over the same stores (TopologyTestDriver wipes
-        // its state directory on close, so the stores' contents are carried over by hand)
-        final Map<String, Map<String, byte[]>> stores = new java.util.HashMap<>();
-        for (String name : List.of(StreamSettings.SNAPSHOTS_STORE, StreamSettings.PENDING_STORE)) {
-            final Map<String, byte[]> copy = new java.util.HashMap<>();
-            try (var it = driver.<String, byte[]>getKeyValueStore(name).all()) {
-                it.forEachRemaining(kv -> copy.put(kv.key, kv.value));
-            }
-            stores.put(name, copy);
-        }
-        driver.close();
-        driver = null;
-        open(settings());
-        stores.forEach((name, copy) -> copy.forEach((k, v) -> driver.<String, byte[]>getKeyValueStore(name).put(k, v)));
+        restart(settings());
         for (int i = 23; i < rows.length; i++) {
             input.pipeInput(key("a"), avro(rows[i][3], rows[i][0], rows[i][1], rows[i][2]));
             input.pipeInput(key("b"), avro(-rows[i][3], rows[i][2], rows[i][1], rows[i][0]));
@@ -249,6 +236,48 @@ class ModelTopologyTest {
         }
         assertThat(state(stored("a"))).isEqualTo(state(a));
         assertThat(state(stored("b"))).isEqualTo(state(b));
+    }
+
+    /**
+     * A restart: a new processor with empty caches over the same stores (TopologyTestDriver wipes
+     * its state directory on close, so the stores' contents are carried over by hand).
+     */
+    private void restart(StreamSettings settings) {
+        final Map<String, Map<String, byte[]>> stores = new java.util.HashMap<>();
+        for (String name : List.of(StreamSettings.SNAPSHOTS_STORE, StreamSettings.PENDING_STORE)) {
+            final Map<String, byte[]> copy = new java.util.HashMap<>();
+            try (var it = driver.<String, byte[]>getKeyValueStore(name).all()) {
+                it.forEachRemaining(kv -> copy.put(kv.key, kv.value));
+            }
+            stores.put(name, copy);
+        }
+        driver.close();
+        driver = null;
+        open(settings);
+        stores.forEach((name, copy) -> copy.forEach((k, v) -> driver.<String, byte[]>getKeyValueStore(name).put(k, v)));
+    }
+
+    @Test
+    void shouldRestoreAcrossSeveralRestartsBetweenTwoSnapshots() throws IOException {
+        // a snapshot every 40 records: the records a later restart replays were logged by earlier incarnations
+        final double[][] rows = rows(90, 2, 8);
+        final StreamSettings settings = settings(40, 1000, id -> LearnerConfig.defaultSet(), id -> null);
+        open(settings);
+        int next = 0;
+        for (int stop : new int[] {7, 23, 29, 45, 46, 90}) {
+            for (; next < stop; next++) {
+                input.pipeInput(key("m"), avro(rows[next][2], rows[next][0], rows[next][1]));
+            }
+            if (stop < rows.length) {
+                restart(settings);
+            }
+        }
+        final Model expected = new Model(List.of("x1", "x2"), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        for (double[] row : rows) {
+            expected.observe(features(row), row[2]);
+        }
+        assertThat(state(stored("m"))).isEqualTo(state(expected));
+        assertThat(stored("m").count()).isEqualTo(90);
     }
 
     @Test

@@ -1,0 +1,220 @@
+package io.gapwatch.stream;
+
+import io.gapwatch.avro.Observation;
+import io.gapwatch.avro.PendingRecord;
+import io.gapwatch.avro.Prediction;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * The three per-record Avro records — observation in, pending entry and prediction out — read and
+ * written field by field with Avro's binary encoder and decoder, straight from and into
+ * {@code double[]}. The generated classes would box every feature into a {@code List<Double>}; on the
+ * per-record path that cost more than the model itself. The bytes are the same single-object
+ * encoding the generated classes read and write (RecordCodecTest checks both directions), so the
+ * schemas in schemas/ remain the contract.
+ *
+ * <p>Not thread-safe: one instance per stream task (the processor owns one).
+ */
+final class RecordCodec {
+
+    private static final byte[] OBSERVATION = header(Observation.getClassSchema());
+    private static final byte[] PENDING = header(PendingRecord.getClassSchema());
+    private static final byte[] PREDICTION = header(Prediction.getClassSchema());
+
+    private BinaryDecoder decoder;
+    private BinaryEncoder encoder;
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+
+    /** C3 01, then the schema's CRC-64-AVRO parsing fingerprint, little-endian. */
+    private static byte[] header(Schema schema) {
+        final long fingerprint = SchemaNormalization.parsingFingerprint64(schema);
+        final byte[] header = new byte[10];
+        header[0] = (byte) 0xC3;
+        header[1] = 0x01;
+        for (int i = 0; i < 8; i++) {
+            header[2 + i] = (byte) (fingerprint >>> (8 * i));
+        }
+        return header;
+    }
+
+    private static boolean hasHeader(byte[] bytes, byte[] header) {
+        if (bytes.length < header.length) {
+            return false;
+        }
+        for (int i = 0; i < header.length; i++) {
+            if (bytes[i] != header[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An Observation's fields. {@code target} NaN when absent; Avro has no NaN-free double. */
+    record ObservationFields(double[] features, double target, boolean targetIsNaN, Long eventTime, String recordId) {
+    }
+
+    /**
+     * @throws IllegalArgumentException if the bytes are not an Observation in single-object encoding
+     */
+    ObservationFields readObservation(byte[] bytes) {
+        if (!hasHeader(bytes, OBSERVATION)) {
+            throw new IllegalArgumentException("not an Observation: unknown single-object header (schema fingerprint)");
+        }
+        try {
+            decoder = DecoderFactory.get().binaryDecoder(bytes, OBSERVATION.length, bytes.length - OBSERVATION.length, decoder);
+            double[] features = new double[0];
+            int n = 0;
+            for (long block = decoder.readArrayStart(); block != 0; block = decoder.arrayNext()) {
+                if (block < 0 || n + block > 1_000_000) {
+                    throw new IllegalArgumentException("implausible feature count");
+                }
+                features = java.util.Arrays.copyOf(features, (int) (n + block));
+                for (long i = 0; i < block; i++) {
+                    features[n++] = decoder.readDouble();
+                }
+            }
+            double target = Double.NaN;
+            boolean targetIsNaN = false;
+            if (union(decoder) == 1) {
+                target = decoder.readDouble();
+                targetIsNaN = Double.isNaN(target);
+            }
+            final Long eventTime = union(decoder) == 1 ? decoder.readLong() : null;
+            final String recordId = union(decoder) == 1 ? decoder.readString() : null;
+            if (!decoder.isEnd()) {
+                throw new IllegalArgumentException("trailing bytes after the Observation");
+            }
+            return new ObservationFields(features, target, targetIsNaN, eventTime, recordId);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("not an Observation: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
+        }
+    }
+
+    private static int union(BinaryDecoder decoder) throws IOException {
+        final int branch = decoder.readIndex();
+        if (branch != 0 && branch != 1) {
+            throw new IOException("union branch " + branch + " out of range");
+        }
+        return branch;
+    }
+
+    /** A PendingRecord: O(d) bytes. */
+    byte[] writePending(long sequence, double[] features, double target) {
+        try {
+            start(PENDING);
+            encoder.writeLong(sequence);
+            writeDoubles(features);
+            encoder.writeDouble(target);
+            return finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A PendingRecord's fields: the features into {@code features} (length d), the target into {@code target[0]}; returns the sequence. */
+    long readPending(byte[] bytes, double[] features, double[] target) {
+        for (int i = 0; i < PENDING.length; i++) {
+            if (i >= bytes.length || bytes[i] != PENDING[i]) {
+                throw new IllegalStateException("not a PendingRecord");
+            }
+        }
+        try {
+            decoder = DecoderFactory.get().binaryDecoder(bytes, PENDING.length, bytes.length - PENDING.length, decoder);
+            final long sequence = decoder.readLong();
+            int n = 0;
+            for (long block = decoder.readArrayStart(); block != 0; block = decoder.arrayNext()) {
+                if (n + block > features.length) {
+                    n += (int) block;
+                    break;
+                }
+                for (long i = 0; i < block; i++) {
+                    features[n++] = decoder.readDouble();
+                }
+            }
+            if (n != features.length) {
+                throw new IllegalStateException("pending record with " + n + " features where " + features.length + " were expected");
+            }
+            target[0] = decoder.readDouble();
+            if (!decoder.isEnd()) {
+                throw new IllegalStateException("trailing bytes after a PendingRecord");
+            }
+            return sequence;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A Prediction: the predictions of the exact fit (NaN: null) and of each learner, by name. */
+    byte[] writePrediction(String model, String recordId, Long eventTime, int partition, long offset, double target,
+                           long records, double[] predictions, List<String> learners) {
+        try {
+            start(PREDICTION);
+            encoder.writeString(model);
+            nullable(recordId == null);
+            if (recordId != null) {
+                encoder.writeString(recordId);
+            }
+            nullable(eventTime == null);
+            if (eventTime != null) {
+                encoder.writeLong(eventTime);
+            }
+            encoder.writeInt(partition);
+            encoder.writeLong(offset);
+            nullable(Double.isNaN(target));
+            if (!Double.isNaN(target)) {
+                encoder.writeDouble(target);
+            }
+            encoder.writeLong(records);
+            nullable(Double.isNaN(predictions[0]));
+            if (!Double.isNaN(predictions[0])) {
+                encoder.writeDouble(predictions[0]);
+            }
+            encoder.writeMapStart();
+            encoder.setItemCount(learners.size());
+            for (int i = 0; i < learners.size(); i++) {
+                encoder.startItem();
+                encoder.writeString(learners.get(i));
+                encoder.writeDouble(predictions[1 + i]);
+            }
+            encoder.writeMapEnd();
+            return finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void nullable(boolean isNull) throws IOException {
+        encoder.writeIndex(isNull ? 0 : 1);
+    }
+
+    private void writeDoubles(double[] values) throws IOException {
+        encoder.writeArrayStart();
+        encoder.setItemCount(values.length);
+        for (double v : values) {
+            encoder.startItem();
+            encoder.writeDouble(v);
+        }
+        encoder.writeArrayEnd();
+    }
+
+    private void start(byte[] header) {
+        buffer.reset();
+        buffer.write(header, 0, header.length);
+        encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
+    }
+
+    private byte[] finish() throws IOException {
+        encoder.flush();
+        return buffer.toByteArray();
+    }
+}
