@@ -28,6 +28,12 @@ class ArchitectureTest {
             .that().resideInAPackage("io.gapwatch.engine..")
             .should().dependOnClassesThat().resideInAnyPackage(
                     "io.gapwatch.app..", "io.gapwatch.replay..", "io.gapwatch.report..",
-                    "io.gapwatch.stream..", "io.gapwatch.metrics..", "io.gapwatch.http..")
+                    "io.gapwatch.stream..", "io.gapwatch.metrics..", "io.gapwatch.http..", "io.gapwatch.demo..")
             .because("adapters depend on the engine, never the other way round");
+
+    @ArchTest
+    static final ArchRule onlyTheMetricsAdapterKnowsMicrometer = noClasses()
+            .that().resideOutsideOfPackage("io.gapwatch.metrics..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..", "io.prometheus..")
+            .because("the processor reports through StreamListener; Micrometer is one adapter of it");
 }

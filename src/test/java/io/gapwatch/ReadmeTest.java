@@ -68,6 +68,7 @@ class ReadmeTest {
         assertThat(readme).contains(io.gapwatch.app.ReferenceTables.configuration());
         assertThat(readme).contains(io.gapwatch.app.ReferenceTables.learnerSettings());
         assertThat(readme).contains(io.gapwatch.app.ReferenceTables.findings());
+        assertThat(readme).contains(io.gapwatch.app.ReferenceTables.metrics());
     }
 
     @Test

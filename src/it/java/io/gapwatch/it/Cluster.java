@@ -2,7 +2,6 @@ package io.gapwatch.it;
 
 import io.gapwatch.app.GapwatchConfig;
 import io.gapwatch.app.GapwatchService;
-import io.gapwatch.stream.StreamListener;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -74,7 +73,7 @@ final class Cluster {
     }
 
     GapwatchService start(Map<String, String> config) throws IOException, InterruptedException {
-        return GapwatchService.start(GapwatchConfig.of(config), StreamListener.NONE, new PrintWriter(new StringWriter()));
+        return GapwatchService.start(GapwatchConfig.of(config), new PrintWriter(new StringWriter()));
     }
 
     KafkaProducer<String, byte[]> producer() {

@@ -5,7 +5,6 @@ import io.gapwatch.app.GapwatchService;
 import io.gapwatch.avro.Observation;
 import io.gapwatch.stream.Codecs;
 import io.gapwatch.stream.EmbeddedKafka;
-import io.gapwatch.stream.StreamListener;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -203,7 +202,7 @@ public final class EndToEndThroughput {
         try {
             return timed(() -> {
                 try {
-                    service[0] = GapwatchService.start(config, StreamListener.NONE, new PrintWriter(new StringWriter()));
+                    service[0] = GapwatchService.start(config, new PrintWriter(new StringWriter()));
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }

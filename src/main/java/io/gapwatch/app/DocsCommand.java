@@ -21,6 +21,8 @@ final class DocsCommand implements Callable<Integer> {
         out.println(ReferenceTables.learnerSettings());
         out.println("## Findings\n");
         out.println(ReferenceTables.findings());
+        out.println("## Metrics\n");
+        out.println(ReferenceTables.metrics());
         out.flush();
         return 0;
     }

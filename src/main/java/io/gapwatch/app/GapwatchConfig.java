@@ -68,6 +68,7 @@ public final class GapwatchConfig extends AbstractConfig {
     public static final String OUTPUT_FORMAT = "output.format";
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
+    public static final String METRICS_MODELS_MAX = "metrics.models.max";
     public static final String EMBEDDED_PORT = "embedded.port";
     public static final String EMBEDDED_DIR = "embedded.dir";
 
@@ -118,6 +119,9 @@ public final class GapwatchConfig extends AbstractConfig {
                     "Address the HTTP API binds to (loopback by default); also what other instances call for models this one holds.")
             .define(HTTP_PORT, Type.INT, 8080, Range.between(0, 65_535), Importance.MEDIUM,
                     "Port of the HTTP API (/models, /models/ID, /health, /metrics); 0 picks a free one.")
+            .define(METRICS_MODELS_MAX, Type.INT, 1000, Range.atLeast(0), Importance.LOW,
+                    "Most models whose metrics /metrics exports (the first seen); the others are counted in "
+                            + "gapwatch_metrics_models_unexported_total, so a runaway key space cannot flood Prometheus.")
             .define(EMBEDDED_PORT, Type.INT, 9092, Range.between(0, 65_535), Importance.LOW,
                     "Port of the embedded broker started when bootstrap.servers is empty; 0 picks a free one.")
             .define(EMBEDDED_DIR, Type.STRING, "", Importance.LOW,

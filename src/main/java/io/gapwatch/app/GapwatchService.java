@@ -1,8 +1,8 @@
 package io.gapwatch.app;
 
 import io.gapwatch.http.HttpApi;
+import io.gapwatch.metrics.Metrics;
 import io.gapwatch.stream.EmbeddedKafka;
-import io.gapwatch.stream.StreamListener;
 import io.gapwatch.stream.StreamSettings;
 import io.gapwatch.stream.TopologyFactory;
 import org.apache.kafka.clients.admin.Admin;
@@ -41,12 +41,14 @@ public final class GapwatchService implements AutoCloseable {
     private final EmbeddedKafka broker;
     private final KafkaStreams streams;
     private final HttpApi http;
+    private final Metrics metrics;
     private final String bootstrapServers;
 
-    private GapwatchService(EmbeddedKafka broker, KafkaStreams streams, HttpApi http, String bootstrapServers) {
+    private GapwatchService(EmbeddedKafka broker, KafkaStreams streams, HttpApi http, Metrics metrics, String bootstrapServers) {
         this.broker = broker;
         this.streams = streams;
         this.http = http;
+        this.metrics = metrics;
         this.bootstrapServers = bootstrapServers;
     }
 
@@ -55,7 +57,7 @@ public final class GapwatchService implements AutoCloseable {
      *
      * @param out where to say what was started
      */
-    public static GapwatchService start(GapwatchConfig config, StreamListener listener, PrintWriter out)
+    public static GapwatchService start(GapwatchConfig config, PrintWriter out)
             throws IOException, InterruptedException {
         EmbeddedKafka broker = null;
         final String bootstrap;
@@ -69,6 +71,7 @@ public final class GapwatchService implements AutoCloseable {
             bootstrap = String.join(",", config.getList(GapwatchConfig.BOOTSTRAP_SERVERS));
         }
         HttpApi http = null;
+        final Metrics metrics = new Metrics(config.getInt(GapwatchConfig.METRICS_MODELS_MAX));
         try {
             createMissingTopics(config, bootstrap);
             http = HttpApi.bind(config.getString(GapwatchConfig.HTTP_HOST), config.getInt(GapwatchConfig.HTTP_PORT));
@@ -78,7 +81,12 @@ public final class GapwatchService implements AutoCloseable {
                 // the local state belongs to this broker's data: keep them together, so that neither outlives the other
                 props.put(StreamsConfig.STATE_DIR_CONFIG, broker.directory().resolve("streams").toString());
             }
-            final KafkaStreams streams = new KafkaStreams(TopologyFactory.build(settings, listener), props);
+            final KafkaStreams streams = new KafkaStreams(TopologyFactory.build(settings, metrics.listener()), props);
+            metrics.bind(streams);
+            http.register("/metrics", accept -> {
+                final Metrics.Scrape scrape = metrics.scrape(accept);
+                return new HttpApi.Response(200, scrape.contentType(), scrape.body());
+            });
             streams.setUncaughtExceptionHandler(e -> {
                 LOG.error("stream thread failed; shutting this instance down (its models move to the others)", e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -90,8 +98,9 @@ public final class GapwatchService implements AutoCloseable {
                     settings.observationsTopic(), settings.predictionsTopic(), settings.reportsTopic(), settings.deadLetterTopic(),
                     http.host(), http.port());
             out.flush();
-            return new GapwatchService(broker, streams, http, bootstrap);
+            return new GapwatchService(broker, streams, http, metrics, bootstrap);
         } catch (IOException | RuntimeException | InterruptedException e) {
+            metrics.close();
             if (http != null) {
                 http.close();
             }
@@ -150,6 +159,10 @@ public final class GapwatchService implements AutoCloseable {
         return http;
     }
 
+    public Metrics metrics() {
+        return metrics;
+    }
+
     public String bootstrapServers() {
         return bootstrapServers;
     }
@@ -158,6 +171,7 @@ public final class GapwatchService implements AutoCloseable {
     public void close() {
         streams.close(Duration.ofSeconds(30));
         http.close();
+        metrics.close();
         if (broker != null) {
             broker.close();
         }

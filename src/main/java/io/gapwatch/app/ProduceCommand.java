@@ -69,17 +69,10 @@ final class ProduceCommand implements Callable<Integer> {
         if (epochs < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--epochs must be at least 1, got " + epochs);
         }
-        final Map<String, Object> settings = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 10,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000);
         final Progress progress = Progress.onStderr("produce");
         long sent = 0;
-        final long started = System.nanoTime();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer())) {
+        final Pacer pacer = new Pacer(rate);
+        try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
             for (int epoch = 1; epoch <= epochs; epoch++) {
                 try (CsvRecordReader reader = CsvRecordReader.open(csv, target)) {
                     final double[] x = new double[reader.featureNames().size()];
@@ -87,13 +80,7 @@ final class ProduceCommand implements Callable<Integer> {
                         producer.send(new ProducerRecord<>(topic, model, encode(x, reader.target())));
                         sent++;
                         progress.update(sent, (epoch - 1 + reader.fractionRead()) / epochs);
-                        if (rate > 0) {
-                            final long due = started + (long) (sent * 1e9 / rate);
-                            final long wait = due - System.nanoTime();
-                            if (wait > 0) {
-                                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                            }
-                        }
+                        pacer.await(sent);
                     }
                 }
             }
@@ -103,6 +90,37 @@ final class ProduceCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("produced %,d records of model '%s' to %s at %s%n", sent, model, topic, bootstrap);
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** A producer of observations: idempotent, acknowledged by all replicas, batched. */
+    static KafkaProducer<String, byte[]> producer(String bootstrap) {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 10,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 30_000), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Holds a producer to a rate: {@link #await} sleeps until the n-th record is due. */
+    static final class Pacer {
+        private final double rate;
+        private final long started = System.nanoTime();
+
+        /** @param rate records per second; 0: no limit */
+        Pacer(double rate) {
+            this.rate = rate;
+        }
+
+        void await(long sent) throws InterruptedException {
+            if (rate > 0) {
+                final long wait = started + (long) (sent * 1e9 / rate) - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            }
+        }
     }
 
     private byte[] encode(double[] x, double y) {

@@ -51,6 +51,17 @@ public final class ReferenceTables {
         return s.toString();
     }
 
+    /** One row per metric of gapwatch's own: the Prometheus name, type, labels, meaning. */
+    public static String metrics() {
+        final StringBuilder s = new StringBuilder("| metric | type | labels | meaning |\n|---|---|---|---|\n");
+        for (io.gapwatch.metrics.GapwatchMetrics.Definition metric : io.gapwatch.metrics.GapwatchMetrics.definitions()) {
+            s.append("| `").append(metric.prometheusName()).append("` | ").append(metric.type()).append(" | ")
+                    .append(metric.tags().isEmpty() ? "—" : metric.tags()).append(" | ")
+                    .append(metric.description().replace("|", "\\|")).append(" |\n");
+        }
+        return s.toString();
+    }
+
     static String threshold(double v) {
         if (v >= 1e3 || v < 1e-2) {
             return String.format(Locale.ROOT, "%.0e", v).replace("e+0", "e").replace("e-0", "e-").replace("e+", "e");

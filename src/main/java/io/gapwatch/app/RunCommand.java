@@ -1,6 +1,5 @@
 package io.gapwatch.app;
 
-import io.gapwatch.stream.StreamListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -29,7 +28,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         final GapwatchConfig settings = GapwatchConfig.load(config, System.getenv());
         final CountDownLatch stopped = new CountDownLatch(1);
-        final GapwatchService service = GapwatchService.start(settings, StreamListener.NONE, spec.commandLine().getOut());
+        final GapwatchService service = GapwatchService.start(settings, spec.commandLine().getOut());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             service.close();
             stopped.countDown();

@@ -35,7 +35,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 
 /**
  * The read-only HTTP API, one port, loopback by default:
@@ -44,7 +43,7 @@ import java.util.function.Supplier;
  *   <li>{@code GET /models/ID}: the same JSON object {@code replay --json} writes, rebuilt from the
  *       local stores (interactive queries) or fetched from the instance that holds the model;</li>
  *   <li>{@code GET /health}: the Kafka Streams state, 200 while running or rebalancing, else 503;</li>
- *   <li>{@code GET /metrics}: whatever handler is registered for it (Prometheus text).</li>
+ *   <li>{@code GET /metrics}: whatever handler is registered for it (the Prometheus scrape).</li>
  * </ul>
  */
 public final class HttpApi implements AutoCloseable {
@@ -59,9 +58,9 @@ public final class HttpApi implements AutoCloseable {
     private volatile KafkaStreams streams;
     private volatile int window = 1000;
 
-    /** A registered GET handler: returns the body and its content type. */
+    /** A registered GET handler: given the request's Accept header (may be null), returns the body and its content type. */
     public interface Handler {
-        Response handle() throws IOException;
+        Response handle(String accept) throws IOException;
     }
 
     public record Response(int status, String contentType, byte[] body) {
@@ -112,7 +111,7 @@ public final class HttpApi implements AutoCloseable {
             final boolean local = query != null && query.contains("scope=local");
             final Response response;
             if (extra.containsKey(path)) {
-                response = extra.get(path).handle();
+                response = extra.get(path).handle(exchange.getRequestHeaders().getFirst("Accept"));
             } else if (path.equals("/health")) {
                 response = health();
             } else if (path.equals("/models") || path.equals("/models/")) {
@@ -242,11 +241,6 @@ public final class HttpApi implements AutoCloseable {
                 out.write(response.body());
             }
         }
-    }
-
-    /** A supplier of the handler's body, for registering simple endpoints. */
-    public static Handler text(String contentType, Supplier<String> body) {
-        return () -> new Response(200, contentType, body.get().getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -49,7 +49,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], Object, Object>
                 .setSourceOffset(metadata == null ? -1 : metadata.offset())
                 .setSourceTimestamp(timestamp).setReason(rejection.reason()).setMessage(rejection.message())
                 .setKey(Outputs.buffer(key)).setValue(Outputs.buffer(value)).build();
-        listener.rejected(rejection.reason());
+        listener.rejected(rejection.model(), rejection.reason());
         context.forward(new Record<Object, Object>(key, Outputs.encode(letter, settings.json()), timestamp), TopologyFactory.DEAD_LETTERS);
     }
 }

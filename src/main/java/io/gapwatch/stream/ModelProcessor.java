@@ -101,7 +101,7 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
         if (o.features().length != model.featureNames().size()) {
             DecodeProcessor.deadLetter(context, settings, listener, o.rawKey(), o.rawValue(), record.timestamp(),
                     new Rejection(RejectReason.WRONG_DIMENSION, "model '" + o.model() + "' has " + model.featureNames().size()
-                            + " features; the record has " + o.features().length));
+                            + " features; the record has " + o.features().length, o.model()));
             return;
         }
         final long before = model.count();
@@ -151,7 +151,7 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
         } catch (IllegalArgumentException e) {
             DecodeProcessor.deadLetter(context, settings, listener, first.rawKey(), first.rawValue(), context.currentSystemTimeMs(),
                     new Rejection(RejectReason.WRONG_DIMENSION, "model '" + id + "' cannot start with "
-                            + first.features().length + " features: " + e.getMessage()));
+                            + first.features().length + " features: " + e.getMessage(), id));
             return null;
         }
         final ModelState manifest = ModelStore.fresh(id, model);
@@ -168,6 +168,12 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
             names.add("x" + j);
         }
         return names;
+    }
+
+    @Override
+    public void close() {
+        models.keySet().forEach(listener::released); // the task moves away or the processor stops: its models are no longer ours
+        models.clear();
     }
 
     // Wall-clock punctuation: every cached model with records since its last report reports now.

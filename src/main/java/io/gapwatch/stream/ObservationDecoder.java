@@ -48,6 +48,12 @@ final class ObservationDecoder {
                 return Result.rejected(RejectReason.UNDECODABLE, "the key contains a control character at position " + i);
             }
         }
+        final Result result = decodeValue(model, key, value);
+        return result.rejection() == null ? result : new Result(null, result.rejection().about(model));
+    }
+
+    /** The value of a record whose key names {@code model}. */
+    private Result decodeValue(String model, byte[] key, byte[] value) {
         if (value == null || value.length == 0) {
             return Result.rejected(RejectReason.UNDECODABLE, "the record has no value");
         }

@@ -6,16 +6,19 @@ import io.gapwatch.engine.diagnostics.ModelReport;
 
 /**
  * What the processor tells the world as it works: each model's reports, each record it processed
- * (with and without a target), each record it rejected. Called on the stream thread, per record:
- * implementations must not allocate or block.
+ * (with and without a target), each record it rejected, each model it gave up. Called on the
+ * stream thread, per record: implementations must not allocate or block.
  */
 public interface StreamListener extends ModelListener {
 
     /** A record reached its model: learned from ({@code learned}) or only scored. */
     void processed(String model, boolean learned);
 
-    /** A record went to the dead-letter topic. */
-    void rejected(RejectReason reason);
+    /** A record went to the dead-letter topic; {@code model} is null when its key names none. */
+    void rejected(String model, RejectReason reason);
+
+    /** This instance no longer holds the model (its partition moved, or the processor closed). */
+    void released(String model);
 
     StreamListener NONE = new StreamListener() {
         @Override
@@ -27,7 +30,11 @@ public interface StreamListener extends ModelListener {
         }
 
         @Override
-        public void rejected(RejectReason reason) {
+        public void rejected(String model, RejectReason reason) {
+        }
+
+        @Override
+        public void released(String model) {
         }
     };
 }
