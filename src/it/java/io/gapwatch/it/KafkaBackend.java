@@ -43,11 +43,14 @@ public enum KafkaBackend {
 
         @Override
         KafkaEndpoint start() {
-            final KafkaContainer container = new KafkaContainer("apache/kafka:4.1.2");
+            final KafkaContainer container = new KafkaContainer(IMAGE);
             container.start();
             return new KafkaEndpoint(container.getBootstrapServers(), container::stop);
         }
     };
+
+    /** The broker image of the container backend; docker-compose.yml runs the same (ComposeFileTest). */
+    public static final String IMAGE = "apache/kafka:4.1.2";
 
     abstract boolean available();
 
