@@ -83,22 +83,28 @@ class CrashRecoveryIT {
             }
         }
 
-        Process processor = launch(file, dir.resolve("processor-0.log"));
-        cluster.awaitTopics(Duration.ofSeconds(60)); // the processor creates them (4 partitions)
-        try (KafkaProducer<String, byte[]> producer = cluster.producer()) {
-            records.forEach(producer::send);
-            producer.flush();
-        }
-        try (KafkaConsumer<byte[], byte[]> progress = committedReader(cluster)) {
-            final double[] killAt = {0.2, 0.45, 0.7};
-            long seen = 0;
-            for (int k = 0; k < killAt.length; k++) {
-                seen = awaitCommitted(progress, seen, (long) (killAt[k] * TOTAL), Duration.ofSeconds(240));
-                processor.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no close, no commit
-                assertThat(processor.exitValue()).as("killed").isEqualTo(137);
-                processor = launch(file, dir.resolve("processor-" + (k + 1) + ".log"));
+        Path log = dir.resolve("processor-0.log");
+        Process processor = launch(file, log);
+        try {
+            cluster.awaitTopics(Duration.ofSeconds(60)); // the processor creates them (4 partitions)
+            try (KafkaProducer<String, byte[]> producer = cluster.producer()) {
+                records.forEach(producer::send);
+                producer.flush();
             }
-            awaitCommitted(progress, seen, TOTAL, Duration.ofSeconds(300));
+            try (KafkaConsumer<byte[], byte[]> progress = committedReader(cluster)) {
+                final double[] killAt = {0.2, 0.45, 0.7};
+                long seen = 0;
+                for (int k = 0; k < killAt.length; k++) {
+                    seen = awaitCommitted(progress, seen, (long) (killAt[k] * TOTAL), Duration.ofSeconds(240));
+                    processor.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no close, no commit
+                    assertThat(processor.exitValue()).as("killed").isEqualTo(137);
+                    log = dir.resolve("processor-" + (k + 1) + ".log");
+                    processor = launch(file, log);
+                }
+                awaitCommitted(progress, seen, TOTAL, Duration.ofSeconds(300));
+            }
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the processor's log " + log + " ends:\n" + tail(log), e);
         } finally {
             processor.destroy(); // SIGTERM: the shutdown hook closes cleanly
             processor.waitFor(60, TimeUnit.SECONDS);
@@ -130,9 +136,22 @@ class CrashRecoveryIT {
     /** {@code gapwatch run --config FILE} in a JVM of its own, on this test's classpath. */
     static Process launch(Path config, Path log) throws Exception {
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        final ProcessBuilder builder = new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                 "io.gapwatch.app.Gapwatch", "run", "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        // the config file is the whole configuration: GAPWATCH_* variables of the caller would override it
+        builder.environment().keySet().removeIf(name -> name.startsWith("GAPWATCH_"));
+        return builder.start();
+    }
+
+    /** The last lines a processor wrote, so that a failure here says what the processor saw. */
+    static String tail(Path log) {
+        try {
+            final List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (java.io.IOException e) {
+            return "(no log: " + e + ")";
+        }
     }
 
     static KafkaConsumer<byte[], byte[]> committedReader(Cluster cluster) {

@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Alerts that the demo does not trip (gapwatch down, no records at all) are evaluated without
  * their final comparison, so their metrics and syntax are still checked; the four the demo does
  * trip must return series as written. Without a {@code prometheus} binary the test is skipped,
- * unless {@code GAPWATCH_REQUIRE_PROMETHEUS} is set, as {@code .ci/run} sets it.
+ * unless {@code REQUIRE_PROMETHEUS} is set, as {@code .ci/run} sets it.
  */
 class PrometheusIT {
 
@@ -62,7 +62,7 @@ class PrometheusIT {
             }
         }
         final String reason = "no prometheus binary on PATH (Debian: apt-get install prometheus)";
-        if (System.getenv("GAPWATCH_REQUIRE_PROMETHEUS") != null) {
+        if (System.getenv("REQUIRE_PROMETHEUS") != null) {
             throw new AssertionError(reason);
         }
         Assumptions.abort(reason);

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * promtool on the shipped files: the scrape configuration, the alert rules, and the rules' unit
- * tests (prometheus/alerts.test.yml). Skipped without promtool, unless GAPWATCH_REQUIRE_PROMETHEUS
+ * tests (prometheus/alerts.test.yml). Skipped without promtool, unless REQUIRE_PROMETHEUS
  * is set (.ci/run sets it after installing Debian's prometheus package).
  */
 class PrometheusRulesTest {
@@ -29,7 +29,7 @@ class PrometheusRulesTest {
             }
         }
         final String reason = "no promtool on PATH (Debian: apt-get install prometheus)";
-        if (System.getenv("GAPWATCH_REQUIRE_PROMETHEUS") != null) {
+        if (System.getenv("REQUIRE_PROMETHEUS") != null) {
             throw new AssertionError(reason);
         }
         Assumptions.abort(reason);
