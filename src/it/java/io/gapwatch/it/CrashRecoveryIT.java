@@ -10,13 +10,16 @@ import io.gapwatch.engine.diagnostics.Diagnostics;
 import io.gapwatch.engine.sgd.LearnerConfig;
 import io.gapwatch.report.ReportJson;
 import io.gapwatch.stream.Codecs;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -83,6 +86,8 @@ class CrashRecoveryIT {
             }
         }
 
+        final String group = config.get("application.id");
+        final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap));
         Path log = dir.resolve("processor-0.log");
         Process processor = launch(file, log);
         try {
@@ -91,24 +96,26 @@ class CrashRecoveryIT {
                 records.forEach(producer::send);
                 producer.flush();
             }
-            try (KafkaConsumer<byte[], byte[]> progress = committedReader(cluster)) {
-                final double[] killAt = {0.2, 0.45, 0.7};
-                long seen = 0;
-                for (int k = 0; k < killAt.length; k++) {
-                    seen = awaitCommitted(progress, seen, (long) (killAt[k] * TOTAL), Duration.ofSeconds(240));
-                    processor.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no close, no commit
-                    assertThat(processor.exitValue()).as("killed").isEqualTo(137);
-                    log = dir.resolve("processor-" + (k + 1) + ".log");
-                    processor = launch(file, log);
-                }
-                awaitCommitted(progress, seen, TOTAL, Duration.ofSeconds(300));
+            // Progress is what the processor has committed: its group's input offsets, written in the
+            // same transaction as its outputs. Each kill point is reached by the processor then running.
+            final double[] killAt = {0.2, 0.45, 0.7};
+            for (int k = 0; k < killAt.length; k++) {
+                awaitInputCommitted(admin, group, (long) (killAt[k] * TOTAL), Duration.ofSeconds(240));
+                processor.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL: no close, no commit
+                assertThat(processor.exitValue()).as("killed").isEqualTo(137);
+                log = dir.resolve("processor-" + (k + 1) + ".log");
+                processor = launch(file, log);
             }
+            awaitInputCommitted(admin, group, TOTAL, Duration.ofSeconds(300));
         } catch (AssertionError e) {
-            throw new AssertionError(e.getMessage() + "; the processor's log " + log + " ends:\n" + tail(log), e);
+            throw new AssertionError(e.getMessage() + "\n" + progress(admin, group, cluster)
+                    + "\nthe processor's log " + log + " ends:\n" + tail(log), e);
         } finally {
             processor.destroy(); // SIGTERM: the shutdown hook closes cleanly
             processor.waitFor(60, TimeUnit.SECONDS);
         }
+        final String progress = progress(admin, group, cluster);
+        admin.close();
 
         // exactly once for a read_committed reader: every input record, one prediction
         final List<ConsumerRecord<byte[], byte[]>> predictions = cluster.readAll(cluster.predictions, TOTAL, Duration.ofSeconds(120));
@@ -118,7 +125,7 @@ class CrashRecoveryIT {
             assertThat(inputs.add(p.getSourcePartition() + "/" + p.getSourceOffset()))
                     .as("a second prediction for input %s/%s", p.getSourcePartition(), p.getSourceOffset()).isTrue();
         }
-        assertThat(predictions).hasSize(TOTAL);
+        assertThat(predictions).as(progress).hasSize(TOTAL);
 
         // every model as an uninterrupted run left it, read by a fresh instance from the changelogs
         final Map<String, String> reader = new java.util.HashMap<>(config);
@@ -154,29 +161,38 @@ class CrashRecoveryIT {
         }
     }
 
-    static KafkaConsumer<byte[], byte[]> committedReader(Cluster cluster) {
-        final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        final List<TopicPartition> partitions = consumer.partitionsFor(cluster.predictions, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(cluster.predictions, p.partition())).toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        return consumer;
+    /** Input records the processor's consumer group has committed, over every partition. */
+    static long inputCommitted(Admin admin, String group) throws Exception {
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+                .values().stream().filter(java.util.Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum();
     }
 
-    /** Counts committed predictions until there are {@code target}; returns the count. */
-    static long awaitCommitted(KafkaConsumer<byte[], byte[]> consumer, long seen, long target, Duration timeout) {
+    static void awaitInputCommitted(Admin admin, String group, long target, Duration timeout) throws Exception {
         final long deadline = System.nanoTime() + timeout.toNanos();
-        while (seen < target) {
+        long committed;
+        while ((committed = inputCommitted(admin, group)) < target) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("only " + seen + " of " + target + " predictions committed after " + timeout.toSeconds() + " s");
+                throw new AssertionError("only " + committed + " of " + target + " input records committed after " + timeout.toSeconds() + " s");
             }
-            seen += consumer.poll(Duration.ofMillis(500)).count();
+            Thread.sleep(100);
         }
-        return seen;
     }
 
+    /** Where things stand, for a failure message: committed input offsets, the predictions' stable offsets, open transactions. */
+    static String progress(Admin admin, String group, Cluster cluster) {
+        try {
+            final var committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            final Map<TopicPartition, OffsetSpec> stable = new java.util.HashMap<>();
+            for (int p = 0; p < 4; p++) {
+                stable.put(new TopicPartition(cluster.predictions, p), OffsetSpec.latest());
+            }
+            final var ends = admin.listOffsets(stable, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get(10, TimeUnit.SECONDS);
+            final var transactions = admin.listTransactions().all().get(10, TimeUnit.SECONDS);
+            return "committed input offsets " + committed
+                    + "\nprediction stable offsets " + ends
+                    + "\ntransactions " + transactions;
+        } catch (Exception e) {
+            return "(progress unavailable: " + e + ")";
+        }
+    }
 }
