@@ -187,6 +187,7 @@ public final class EndToEndThroughput {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, tempDirectory("bench-pass").toString());
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        props.put(StreamsConfig.producerPrefix("batch.size"), GapwatchService.PRODUCER_BATCH_BYTES); // the producer gapwatch runs
         try (KafkaStreams streams = new KafkaStreams(topology, props)) {
             return timed(streams::start, bootstrap, "bench-pass-" + input, input, n);
         }
@@ -194,10 +195,14 @@ public final class EndToEndThroughput {
 
     static double gapwatch(String bootstrap, String input, int d, int n) throws Exception {
         final String id = "bench-gapwatch-" + d;
-        final GapwatchConfig config = GapwatchConfig.of(Map.of("bootstrap.servers", bootstrap, "application.id", id,
+        final Map<String, String> settings = new java.util.HashMap<>(Map.of("bootstrap.servers", bootstrap, "application.id", id,
                 "observations.topic", input, "predictions.topic", id + "-pred", "reports.topic", id + "-rep",
                 "dead.letter.topic", id + "-dlq", "http.port", "0", "state.dir", tempDirectory("bench-gw").toString(),
                 "consumer.auto.offset.reset", "earliest"));
+        // -Dbench.gapwatch.KEY=VALUE sets any gapwatch setting, for tuning experiments
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.gapwatch."))
+                .forEach(k -> settings.put(k.substring("bench.gapwatch.".length()), System.getProperty(k)));
+        final GapwatchConfig config = GapwatchConfig.of(settings);
         final GapwatchService[] service = new GapwatchService[1];
         try {
             return timed(() -> {

@@ -52,6 +52,17 @@ class GapwatchConfigTest {
     }
 
     @Test
+    void shouldBatchTheProducerLargerUnlessTheUserSaysOtherwise() {
+        final String prefixed = "producer.batch.size";
+        assertThat(GapwatchService.streamsProperties(GapwatchConfig.of(Map.of()), "b:9092", "h:1"))
+                .containsEntry(prefixed, GapwatchService.PRODUCER_BATCH_BYTES);
+        assertThat(GapwatchService.streamsProperties(GapwatchConfig.of(Map.of(prefixed, "16384")), "b:9092", "h:1"))
+                .containsEntry(prefixed, "16384");
+        assertThat(GapwatchService.streamsProperties(GapwatchConfig.of(Map.of("batch.size", "32768")), "b:9092", "h:1"))
+                .containsEntry("batch.size", "32768").doesNotContainKey(prefixed);
+    }
+
+    @Test
     void shouldGiveOneModelItsOwnLearnersAndFeatures() {
         final GapwatchConfig config = GapwatchConfig.of(Map.of(
                 "learner.sgd.lr", "0.05",
