@@ -2,11 +2,11 @@ package io.gapwatch.it;
 
 import io.gapwatch.app.GapwatchConfig;
 import io.gapwatch.app.GapwatchService;
+import io.gapwatch.app.ProduceCommand;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -76,17 +76,19 @@ final class Cluster {
         return GapwatchService.start(GapwatchConfig.of(config), new PrintWriter(new StringWriter()));
     }
 
+    /** A producer as {@code gapwatch produce} runs it. */
     KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(ProduceCommand.producerSettings(bootstrap), new StringSerializer(), new ByteArraySerializer());
     }
 
+    /** Produces every record, or fails naming how many the broker did not take. */
     void produce(List<ProducerRecord<String, byte[]>> records) {
+        final ProduceCommand.Deliveries deliveries = new ProduceCommand.Deliveries();
         try (KafkaProducer<String, byte[]> producer = producer()) {
-            records.forEach(producer::send);
+            records.forEach(r -> producer.send(r, deliveries));
             producer.flush();
         }
+        deliveries.check(records.size(), observations);
     }
 
     ProducerRecord<String, byte[]> record(String key, byte[] value) {

@@ -17,7 +17,6 @@ import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,10 +91,7 @@ class CrashRecoveryIT {
         Process processor = launch(file, log);
         try {
             cluster.awaitTopics(Duration.ofSeconds(60)); // the processor creates them (4 partitions)
-            try (KafkaProducer<String, byte[]> producer = cluster.producer()) {
-                records.forEach(producer::send);
-                producer.flush();
-            }
+            cluster.produce(records);
             // Progress is what the processor has committed: its group's input offsets, written in the
             // same transaction as its outputs. Each kill point is reached by the processor then running.
             final double[] killAt = {0.2, 0.45, 0.7};
@@ -109,7 +105,7 @@ class CrashRecoveryIT {
             awaitInputCommitted(admin, group, TOTAL, Duration.ofSeconds(300));
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + "\n" + progress(admin, group, cluster)
-                    + "\nthe processor's log " + log + " ends:\n" + tail(log), e);
+                    + "\nthe processor's log " + log + " ends:\n" + tail(log) + "\nits stream threads:\n" + streamThreads(processor), e);
         } finally {
             processor.destroy(); // SIGTERM: the shutdown hook closes cleanly
             processor.waitFor(60, TimeUnit.SECONDS);
@@ -149,6 +145,22 @@ class CrashRecoveryIT {
         // the config file is the whole configuration: GAPWATCH_* variables of the caller would override it
         builder.environment().keySet().removeIf(name -> name.startsWith("GAPWATCH_"));
         return builder.start();
+    }
+
+    /** What the processor's stream threads are doing, from jcmd's thread dump. */
+    static String streamThreads(Process processor) {
+        if (!processor.isAlive()) {
+            return "(the processor has exited with " + processor.exitValue() + ")";
+        }
+        try {
+            final String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            final Process dump = new ProcessBuilder(jcmd, Long.toString(processor.pid()), "Thread.print").redirectErrorStream(true).start();
+            final String all = new String(dump.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            dump.waitFor(30, TimeUnit.SECONDS);
+            return java.util.Arrays.stream(all.split("\n\n")).filter(t -> t.contains("StreamThread")).collect(java.util.stream.Collectors.joining("\n\n"));
+        } catch (Exception e) {
+            return "(no thread dump: " + e + ")";
+        }
     }
 
     /** The last lines a processor wrote, so that a failure here says what the processor saw. */

@@ -49,15 +49,17 @@ final class DemoCommand implements Callable<Integer> {
         spec.commandLine().getErr().printf("demo: streaming models %s to %s at %s%n", DemoStream.MODELS, topic, bootstrap);
         spec.commandLine().getErr().flush();
         long sent = 0;
+        final ProduceCommand.Deliveries deliveries = new ProduceCommand.Deliveries();
         try (KafkaProducer<String, byte[]> producer = ProduceCommand.producer(bootstrap)) {
             while (records == 0 || sent < records) {
                 final DemoStream.Entry entry = stream.next();
-                producer.send(new ProducerRecord<>(topic, entry.key(), entry.value()));
+                producer.send(new ProducerRecord<>(topic, entry.key(), entry.value()), deliveries);
                 sent++;
                 pacer.await(sent);
             }
             producer.flush();
         }
+        deliveries.check(sent, topic);
         spec.commandLine().getOut().printf("produced %,d demo records to %s at %s%n", sent, topic, bootstrap);
         spec.commandLine().getOut().flush();
         return 0;
