@@ -2,7 +2,7 @@ package io.gapwatch.it;
 
 import io.gapwatch.app.GapwatchConfig;
 import io.gapwatch.app.GapwatchService;
-import io.gapwatch.app.ProduceCommand;
+import io.gapwatch.app.ObservationSender;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -78,12 +78,12 @@ final class Cluster {
 
     /** A producer as {@code gapwatch produce} runs it. */
     KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(ProduceCommand.producerSettings(bootstrap), new StringSerializer(), new ByteArraySerializer());
+        return new KafkaProducer<>(ObservationSender.settings(bootstrap), new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Produces every record, or fails naming how many the broker did not take. */
     void produce(List<ProducerRecord<String, byte[]>> records) {
-        final ProduceCommand.Deliveries deliveries = new ProduceCommand.Deliveries();
+        final ObservationSender.Deliveries deliveries = new ObservationSender.Deliveries();
         try (KafkaProducer<String, byte[]> producer = producer()) {
             records.forEach(r -> producer.send(r, deliveries));
             producer.flush();

@@ -17,7 +17,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,10 +39,9 @@ public class ExactUpdateBenchmark {
     @Param({"8", "32", "128", "512"})
     public int features;
 
-    private static final int ROWS = 1024;
     private double[][] rows;
     private double[] targets;
-    private int next;
+    private GaussianRecords records;
 
     private StreamingLeastSquares gapwatch;
     private StreamingLeastSquares forgetting;
@@ -51,57 +49,45 @@ public class ExactUpdateBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        final Random random = new Random(42);
-        rows = new double[ROWS][features];
-        targets = new double[ROWS];
-        for (int i = 0; i < ROWS; i++) {
-            for (int j = 0; j < features; j++) {
-                rows[i][j] = random.nextGaussian();
-            }
-            targets[i] = random.nextGaussian();
-        }
+        records = new GaussianRecords(features, 42);
+        rows = records.rows;
+        targets = records.targets;
         gapwatch = new StreamingLeastSquares(features, LeastSquaresOptions.ORDINARY);
         forgetting = new StreamingLeastSquares(features, new LeastSquaresOptions(true, 0.999, 0.0));
         miller = new MillerUpdatingRegression(features, true);
         for (int i = 0; i < 4 * features; i++) {
-            gapwatch.update(rows[i % ROWS], targets[i % ROWS]);
-            forgetting.update(rows[i % ROWS], targets[i % ROWS]);
-            miller.addObservation(rows[i % ROWS], targets[i % ROWS]);
+            gapwatch.update(rows[i % GaussianRecords.COUNT], targets[i % GaussianRecords.COUNT]);
+            forgetting.update(rows[i % GaussianRecords.COUNT], targets[i % GaussianRecords.COUNT]);
+            miller.addObservation(rows[i % GaussianRecords.COUNT], targets[i % GaussianRecords.COUNT]);
         }
-    }
-
-    private int nextRow() {
-        final int i = next;
-        next = (i + 1) & (ROWS - 1);
-        return i;
     }
 
     /** The per-record update: Gentleman rotations of one row into D^½ R̄, O(p²). */
     @Benchmark
     public void gapwatchUpdate() {
-        final int i = nextRow();
+        final int i = records.next();
         gapwatch.update(rows[i], targets[i]);
     }
 
     /** The same with forgetting λ = 0.999, which adds an O(p) scaling of D. */
     @Benchmark
     public void gapwatchUpdateForgetting() {
-        final int i = nextRow();
+        final int i = records.next();
         forgetting.update(rows[i], targets[i]);
     }
 
     /** AS 274's include(), as Commons Math 3.6.1 ships it. */
     @Benchmark
     public void millerAddObservation() {
-        final int i = nextRow();
+        final int i = records.next();
         miller.addObservation(rows[i], targets[i]);
     }
 
     /** Update, then the solution and a prediction: what test-then-train costs per record. */
     @Benchmark
     public void gapwatchUpdateSolvePredict(Blackhole blackhole) {
-        final int i = nextRow();
+        final int i = records.next();
         gapwatch.update(rows[i], targets[i]);
-        blackhole.consume(gapwatch.predict(rows[(i + 1) & (ROWS - 1)]));
+        blackhole.consume(gapwatch.predict(rows[(i + 1) & (GaussianRecords.COUNT - 1)]));
     }
 }

@@ -20,7 +20,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,24 +45,17 @@ public class LearnerStepBenchmark {
     @Param({"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "sgd-standardize"})
     public String optimizer;
 
-    private static final int ROWS = 1024;
     private double[][] rows;
     private double[] targets;
-    private int next;
+    private GaussianRecords records;
     private OnlineLearner learner;
     private Preconditioner whitening;
 
     @Setup(Level.Trial)
     public void setUp() {
-        final Random random = new Random(42);
-        rows = new double[ROWS][features];
-        targets = new double[ROWS];
-        for (int i = 0; i < ROWS; i++) {
-            for (int j = 0; j < features; j++) {
-                rows[i][j] = random.nextGaussian();
-            }
-            targets[i] = random.nextGaussian();
-        }
+        records = new GaussianRecords(features, 42);
+        rows = records.rows;
+        targets = records.targets;
         final String settings = optimizer.equals("sgd-standardize")
                 ? "optimizer=sgd,lr=1e-4,standardize=true"
                 : "optimizer=" + optimizer + ",lr=1e-4" + (optimizer.equals("adamw") ? ",weight-decay=0.01" : "");
@@ -71,16 +63,15 @@ public class LearnerStepBenchmark {
         final StreamingLeastSquares exact = new StreamingLeastSquares(features, LeastSquaresOptions.ORDINARY);
         whitening = exact::applyInverseSecondMoment;
         for (int i = 0; i < 4 * features; i++) {
-            exact.update(rows[i % ROWS], targets[i % ROWS]);
-            learner.train(rows[i % ROWS], targets[i % ROWS], whitening);
+            exact.update(rows[i % GaussianRecords.COUNT], targets[i % GaussianRecords.COUNT]);
+            learner.train(rows[i % GaussianRecords.COUNT], targets[i % GaussianRecords.COUNT], whitening);
         }
     }
 
     /** Test, then train: the prediction before the step, and the step. */
     @Benchmark
     public void observe(Blackhole blackhole) {
-        final int i = next;
-        next = (i + 1) & (ROWS - 1);
+        final int i = records.next();
         blackhole.consume(learner.observe(rows[i], targets[i], whitening));
     }
 

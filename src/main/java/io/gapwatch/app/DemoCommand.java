@@ -1,8 +1,6 @@
 package io.gapwatch.app;
 
 import io.gapwatch.demo.DemoStream;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,12 +18,8 @@ final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "localhost:9092",
-            description = "Kafka brokers. Default: ${DEFAULT-VALUE} (the processor's embedded broker).")
-    String bootstrap;
-
-    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "gapwatch-observations", description = "Default: ${DEFAULT-VALUE}.")
-    String topic;
+    @CommandLine.Mixin
+    ObservationSender.Target kafka;
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "200", description = "Records per second; 0: no limit. Default: ${DEFAULT-VALUE}.")
     double rate;
@@ -38,29 +32,20 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        if (rate < 0 || !Double.isFinite(rate)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--rate must be >= 0, got " + rate);
-        }
         if (records < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--records must be >= 0, got " + records);
         }
         final DemoStream stream = new DemoStream(seed);
-        final ProduceCommand.Pacer pacer = new ProduceCommand.Pacer(rate);
-        spec.commandLine().getErr().printf("demo: streaming models %s to %s at %s%n", DemoStream.MODELS, topic, bootstrap);
-        spec.commandLine().getErr().flush();
-        long sent = 0;
-        final ProduceCommand.Deliveries deliveries = new ProduceCommand.Deliveries();
-        try (KafkaProducer<String, byte[]> producer = ProduceCommand.producer(bootstrap)) {
-            while (records == 0 || sent < records) {
+        try (ObservationSender sender = ObservationSender.open(spec, kafka, rate)) {
+            spec.commandLine().getErr().printf("demo: streaming models %s to %s at %s%n", DemoStream.MODELS, kafka.topic, kafka.bootstrap);
+            spec.commandLine().getErr().flush();
+            while (records == 0 || sender.sent() < records) {
                 final DemoStream.Entry entry = stream.next();
-                producer.send(new ProducerRecord<>(topic, entry.key(), entry.value()), deliveries);
-                sent++;
-                pacer.await(sent);
+                sender.send(entry.key(), entry.value());
             }
-            producer.flush();
+            sender.finish();
+            spec.commandLine().getOut().printf("produced %,d demo records to %s at %s%n", sender.sent(), kafka.topic, kafka.bootstrap);
         }
-        deliveries.check(sent, topic);
-        spec.commandLine().getOut().printf("produced %,d demo records to %s at %s%n", sent, topic, bootstrap);
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -49,6 +49,8 @@ public final class GapwatchConfig extends AbstractConfig {
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String APPLICATION_ID = "application.id";
     public static final String OBSERVATIONS_TOPIC = "observations.topic";
+    /** Also the default of {@code produce --topic} and {@code demo --topic}. */
+    public static final String DEFAULT_OBSERVATIONS_TOPIC = "gapwatch-observations";
     public static final String PREDICTIONS_TOPIC = "predictions.topic";
     public static final String REPORTS_TOPIC = "reports.topic";
     public static final String DEAD_LETTER_TOPIC = "dead.letter.topic";
@@ -77,7 +79,7 @@ public final class GapwatchConfig extends AbstractConfig {
                     "Kafka brokers to run against, host:port,…. Empty: start an embedded single-node broker (see embedded.*).")
             .define(APPLICATION_ID, Type.STRING, "gapwatch", new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Kafka Streams application id: instances with the same id share the models; it prefixes the state topics.")
-            .define(OBSERVATIONS_TOPIC, Type.STRING, "gapwatch-observations", new ConfigDef.NonEmptyString(), Importance.HIGH,
+            .define(OBSERVATIONS_TOPIC, Type.STRING, DEFAULT_OBSERVATIONS_TOPIC, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Input topic: key the model id, value an Observation (Avro single-object encoding or JSON).")
             .define(PREDICTIONS_TOPIC, Type.STRING, "gapwatch-predictions", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Every observation's predictions, made before learning from it.")

@@ -15,7 +15,7 @@ class DeliveriesTest {
 
     @Test
     void shouldPassWhenEveryRecordArrived() {
-        final ProduceCommand.Deliveries deliveries = new ProduceCommand.Deliveries();
+        final ObservationSender.Deliveries deliveries = new ObservationSender.Deliveries();
         deliveries.onCompletion(DELIVERED, null);
         deliveries.onCompletion(DELIVERED, null);
         assertThatCode(() -> deliveries.check(2, "t")).doesNotThrowAnyException();
@@ -23,7 +23,7 @@ class DeliveriesTest {
 
     @Test
     void shouldNameHowManyRecordsWereLostAndTheFirstReason() {
-        final ProduceCommand.Deliveries deliveries = new ProduceCommand.Deliveries();
+        final ObservationSender.Deliveries deliveries = new ObservationSender.Deliveries();
         deliveries.onCompletion(DELIVERED, null);
         deliveries.onCompletion(null, new OutOfOrderSequenceException("out of order sequence on t-3"));
         deliveries.onCompletion(null, new TimeoutException("expired"));

@@ -1,5 +1,6 @@
 package io.gapwatch.engine.exact;
 
+import io.gapwatch.engine.SeedData;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -76,26 +76,10 @@ class SeedDesignsTest {
     @Test
     void shouldReturnTheMinimumNormSolutionOfA600By600GaussianKernel() {
         // the kernel matrix of the "linear layer vs analytical" question: 600 points, no intercept
-        final int n = 600;
-        final Random random = new Random(600);
-        final double[][] points = new double[n][3];
-        for (double[] point : points) {
-            for (int k = 0; k < 3; k++) {
-                point[k] = random.nextDouble();
-            }
-        }
-        final double[][] kernel = new double[n][n];
-        final double[] y = new double[n];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < n; j++) {
-                double squared = 0.0;
-                for (int k = 0; k < 3; k++) {
-                    squared += (points[i][k] - points[j][k]) * (points[i][k] - points[j][k]);
-                }
-                kernel[i][j] = Math.exp(-squared / (2 * 0.5 * 0.5));
-            }
-            y[i] = Math.sin(3 * points[i][0]) + points[i][1] * points[i][2];
-        }
+        final SeedData.Data data = SeedData.kernel600(1.0, 600);
+        final double[][] kernel = data.x();
+        final double[] y = data.y();
+        final int n = kernel.length;
         final StreamingLeastSquares fit = new StreamingLeastSquares(n, new LeastSquaresOptions(false, 1.0, 0.0));
         for (int i = 0; i < n; i++) {
             fit.update(kernel[i], y[i]);
