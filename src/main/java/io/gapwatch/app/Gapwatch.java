@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Holds online SGD learners against the exact least-squares fit and explains the gap.",
-        subcommands = {RunCommand.class, ProduceCommand.class, DemoCommand.class, ReplayCommand.class, DocsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ProduceCommand.class, DemoCommand.class, SeedsCommand.class, ReplayCommand.class, DocsCommand.class, CommandLine.HelpCommand.class})
 public final class Gapwatch implements Runnable {
 
     @CommandLine.Spec

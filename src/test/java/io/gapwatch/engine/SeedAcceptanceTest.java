@@ -1,5 +1,6 @@
 package io.gapwatch.engine;
 
+import io.gapwatch.demo.SeedDesigns;
 import io.gapwatch.engine.diagnostics.Diagnostics;
 import io.gapwatch.engine.diagnostics.Finding;
 import io.gapwatch.engine.diagnostics.FindingCode;
@@ -34,7 +35,7 @@ class SeedAcceptanceTest {
         return map;
     }
 
-    private static ModelReport run(SeedData.Data data, ModelOptions options, int epochs, Map<String, LearnerConfig> learners) {
+    private static ModelReport run(SeedDesigns.Data data, ModelOptions options, int epochs, Map<String, LearnerConfig> learners) {
         final List<String> names = new ArrayList<>();
         for (int j = 0; j < data.features(); j++) {
             names.add("x" + (j + 1));
@@ -68,7 +69,7 @@ class SeedAcceptanceTest {
     @Test
     void shouldExplainWhySgdMissesOlsOn121CollinearFeatures() {
         final String base = "optimizer=sgd,lr=0.001,init=he,seed=7";
-        final ModelReport report = run(SeedData.collinear121(9259, 121), ModelOptions.DEFAULTS, 3, learners(
+        final ModelReport report = run(SeedDesigns.collinear121(9259, 121), ModelOptions.DEFAULTS, 3, learners(
                 "plain:" + base, "target:" + base + ",scale-target=true", "whiten:" + base + ",whiten=true",
                 "clip:" + base + ",clip=1", "all:" + base + ",scale-target=true,whiten=true,clip=1"));
 
@@ -94,7 +95,7 @@ class SeedAcceptanceTest {
      */
     @Test
     void shouldExplainWhySgdExplodesAboveOneInAHundredMillionOnAKernelDesign() {
-        final SeedData.Data data = SeedData.kernel600(1000, 600);
+        final SeedDesigns.Data data = SeedDesigns.kernel600(1000, 600);
         final ModelOptions noIntercept = new ModelOptions(new LeastSquaresOptions(false, 1.0, 0.0), ModelOptions.DEFAULT_WINDOW);
         final ModelReport report = run(data, noIntercept, 2, learners(
                 "below:optimizer=sgd,lr=1e-8,intercept=false", "above:optimizer=sgd,lr=1e-7,intercept=false"));
@@ -124,7 +125,7 @@ class SeedAcceptanceTest {
      */
     @Test
     void shouldFindTheShiftedRampOfRankTwoWithItsBoundAndSteps() {
-        final SeedData.Data data = SeedData.shiftedRamp(1500);
+        final SeedDesigns.Data data = SeedDesigns.shiftedRamp(1500);
         final ModelReport report = run(data, ModelOptions.DEFAULTS, 1, learners("sgd:optimizer=sgd,lr=1e-13"));
         assertThat(report.exact().conditioning().rank()).isEqualTo(2);
         assertThat(codes(report, null)).contains(FindingCode.NOT_IDENTIFIABLE);
@@ -156,7 +157,7 @@ class SeedAcceptanceTest {
      */
     @Test
     void shouldSayTheKerasWeightsAreNotIdentifiableRatherThanThatAdamFailed() {
-        final ModelReport report = run(SeedData.kerasCollinear(), ModelOptions.DEFAULTS, 1000,
+        final ModelReport report = run(SeedDesigns.keras(), ModelOptions.DEFAULTS, 1000,
                 learners("adam:optimizer=adam,lr=0.1,init=normal,seed=1"));
         final LearnerReport adam = learner(report, "adam");
         assertThat(adam.excessMse()).isLessThan(1e-8);

@@ -1,6 +1,6 @@
 package io.gapwatch.engine.exact;
 
-import io.gapwatch.engine.SeedData;
+import io.gapwatch.demo.SeedDesigns;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
@@ -76,7 +76,7 @@ class SeedDesignsTest {
     @Test
     void shouldReturnTheMinimumNormSolutionOfA600By600GaussianKernel() {
         // the kernel matrix of the "linear layer vs analytical" question: 600 points, no intercept
-        final SeedData.Data data = SeedData.kernel600(1.0, 600);
+        final SeedDesigns.Data data = SeedDesigns.kernel600(1.0, 600);
         final double[][] kernel = data.x();
         final double[] y = data.y();
         final int n = kernel.length;

@@ -1,15 +1,30 @@
-package io.gapwatch.engine;
+package io.gapwatch.demo;
 
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
-/** The data of the four seed questions (../shared/seeds), generated with fixed seeds. */
-public final class SeedData {
+/**
+ * The data of the four seed questions (../shared/seeds), generated with fixed seeds: the designs
+ * the acceptance tests, the golden scripts, the README's examples and {@code gapwatch seeds} share.
+ */
+public final class SeedDesigns {
 
-    private SeedData() {
+    private SeedDesigns() {
     }
 
-    /** Rows x with targets y. */
-    public record Data(double[][] x, double[] y) {
+    /**
+     * Rows x with targets y, and the name of each feature column.
+     *
+     * @param intercept whether the seed user's model has an intercept (the kernel question's has none)
+     */
+    public record Data(String name, List<String> featureNames, double[][] x, double[] y, boolean intercept) {
         public int rows() {
             return y.length;
         }
@@ -17,6 +32,54 @@ public final class SeedData {
         public int features() {
             return x[0].length;
         }
+
+        /**
+         * Writes the design as CSV, header {@code featureNames…,y}, every number at full precision
+         * (the shortest decimal that reads back to the same double).
+         */
+        public void writeCsv(Path file) throws IOException {
+            try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+                out.write(String.join(",", featureNames));
+                out.write(",y\n");
+                final StringBuilder line = new StringBuilder();
+                for (int i = 0; i < rows(); i++) {
+                    line.setLength(0);
+                    for (double v : x[i]) {
+                        line.append(Double.toString(v)).append(',');
+                    }
+                    line.append(Double.toString(y[i])).append('\n');
+                    out.write(line.toString());
+                }
+            }
+        }
+    }
+
+    /** The four seed designs as the README and the acceptance tests use them. */
+    public static List<Data> all() {
+        return List.of(keras(), collinear121(), kernel600(), shiftedRamp());
+    }
+
+    /** The 121-feature question at its size: 9,259 rows, generator seed 121. */
+    public static Data collinear121() {
+        return collinear121(9259, 121);
+    }
+
+    /** The kernel question: a 600×600 Gaussian kernel, entries ×1000 (SGD explodes above η ≈ 1e-8), seed 600. */
+    public static Data kernel600() {
+        return kernel600(1000, 600);
+    }
+
+    /** The shifted ramp with the question's 1,500 samples. */
+    public static Data shiftedRamp() {
+        return shiftedRamp(1500);
+    }
+
+    private static List<String> names(String prefix, int d, int width, int first) {
+        final List<String> names = new ArrayList<>(d);
+        for (int j = 0; j < d; j++) {
+            names.add(prefix + String.format(Locale.ROOT, "%0" + width + "d", j + first));
+        }
+        return List.copyOf(names);
     }
 
     /**
@@ -65,7 +128,7 @@ public final class SeedData {
         for (int i = 0; i < rows; i++) {
             y[i] = 3e-3 + scale * signal[i] + Math.sqrt(0.8e-6) * random.nextGaussian();
         }
-        return new Data(x, y);
+        return new Data("collinear121", names("f", d, 3, 1), x, y, true);
     }
 
     private static void standardize(double[][] x) {
@@ -114,7 +177,7 @@ public final class SeedData {
             }
             y[i] = Math.sin(3 * points[i][0]) + points[i][1] * points[i][2];
         }
-        return new Data(kernel, y);
+        return new Data("kernel600", names("k", n, 3, 1), kernel, y, false);
     }
 
     /** The shifted ramp: S_i = S_0 + 100·i with S_0 = (0, 1, …, 99), label i, i = 0 … rows − 1. */
@@ -127,11 +190,12 @@ public final class SeedData {
             }
             y[i] = i;
         }
-        return new Data(x, y);
+        return new Data("ramp", names("s", 100, 2, 0), x, y, true);
     }
 
     /** The Keras question: x2 = x1 + 1, y = 2·x1 + 1, five rows. */
-    public static Data kerasCollinear() {
-        return new Data(new double[][] {{1, 2}, {2, 3}, {3, 4}, {4, 5}, {5, 6}}, new double[] {3, 5, 7, 9, 11});
+    public static Data keras() {
+        return new Data("keras", List.of("x1", "x2"), new double[][] {{1, 2}, {2, 3}, {3, 4}, {4, 5}, {5, 6}},
+                new double[] {3, 5, 7, 9, 11}, true);
     }
 }
