@@ -10,10 +10,11 @@ import java.io.IOException;
  *
  * <pre>
  *   int    magic 'GWLS'
- *   short  format version (1)
- *   byte   flags: bit 0 = intercept
+ *   short  format version (2)
+ *   byte   flags: bit 0 = intercept, bit 1 = reference row set
  *   double forgetting λ, ridge α
  *   int    features d
+ *   double[d] reference row x₀, double y₀           (version 2)
  *   long   count n;  double n_eff, RSS*
  *   double target weight, target mean, target Σw(y − ȳ)²
  *   double[p] column sums of squares
@@ -22,11 +23,13 @@ import java.io.IOException;
  * </pre>
  * Doubles are written as their raw IEEE bits, so −0.0 and every NaN payload survive. The cached
  * solution is not stored: it is a pure function of this state and is recomputed on demand.
+ * Version 1 (before rows were shifted by a reference row) is read as a state whose reference row is
+ * zero, which is exactly what it is; the first recentring then moves it.
  */
 public final class EstimatorCodec {
 
     static final int MAGIC = 0x47574C53; // "GWLS"
-    static final short VERSION = 1;
+    static final short VERSION = 2;
 
     private EstimatorCodec() {
     }
@@ -35,7 +38,7 @@ public final class EstimatorCodec {
     public static long encodedSize(int features, boolean intercept) {
         final long p = features + (intercept ? 1 : 0);
         final long triangle = p * (p + 1) / 2; // Σ_{k<p} (p − k)
-        return 4 + 2 + 1 + 8 + 8 + 4 + 8 + 8 + 8 + 3 * 8 + 8 * (2 * p + triangle);
+        return 4 + 2 + 1 + 8 + 8 + 4 + 8L * (features + 1) + 8 + 8 + 8 + 3 * 8 + 8 * (2 * p + triangle);
     }
 
     public static void write(StreamingLeastSquares estimator, DataOutput out) throws IOException {
@@ -43,10 +46,14 @@ public final class EstimatorCodec {
         final int p = estimator.parameters();
         out.writeInt(MAGIC);
         out.writeShort(VERSION);
-        out.writeByte(options.intercept() ? 1 : 0);
+        out.writeByte((options.intercept() ? 1 : 0) | (estimator.referenced() ? 2 : 0));
         out.writeLong(Double.doubleToRawLongBits(options.forgetting()));
         out.writeLong(Double.doubleToRawLongBits(options.ridge()));
         out.writeInt(estimator.features());
+        for (double v : estimator.reference()) {
+            writeDouble(out, v);
+        }
+        writeDouble(out, estimator.referenceTarget());
         out.writeLong(estimator.count());
         writeDouble(out, estimator.effectiveCount());
         writeDouble(out, estimator.residualSumOfSquares());
@@ -78,10 +85,11 @@ public final class EstimatorCodec {
             throw new IOException(String.format("not an estimator state (magic 0x%08x)", magic));
         }
         final short version = in.readShort();
-        if (version != VERSION) {
-            throw new IOException("unsupported estimator state version " + version + " (this build reads " + VERSION + ")");
+        if (version != VERSION && version != 1) {
+            throw new IOException("unsupported estimator state version " + version + " (this build reads 1 and " + VERSION + ")");
         }
-        final boolean intercept = (in.readByte() & 1) != 0;
+        final byte flags = in.readByte();
+        final boolean intercept = (flags & 1) != 0;
         final double forgetting = readDouble(in);
         final double ridge = readDouble(in);
         final int features = in.readInt();
@@ -95,6 +103,14 @@ public final class EstimatorCodec {
             throw new IOException("corrupt estimator state: " + features + " features");
         }
         final StreamingLeastSquares estimator = new StreamingLeastSquares(features, options);
+        final double[] reference = new double[features];
+        double referenceTarget = 0.0;
+        if (version >= 2) {
+            for (int j = 0; j < features; j++) {
+                reference[j] = readDouble(in);
+            }
+            referenceTarget = readDouble(in);
+        }
         final long count = in.readLong();
         final double effectiveCount = readDouble(in);
         final double rss = readDouble(in);
@@ -115,6 +131,8 @@ public final class EstimatorCodec {
                 rk[j] = readDouble(in);
             }
         }
+        // a version-1 state with records was rotated in unshifted: its reference row is zero, and set
+        estimator.restoreReference(version >= 2 ? (flags & 2) != 0 : count > 0 && intercept, reference, referenceTarget);
         estimator.restore(count, effectiveCount, rss);
         return estimator;
     }

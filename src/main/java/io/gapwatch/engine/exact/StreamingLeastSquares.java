@@ -21,6 +21,23 @@ import java.util.Arrays;
  * no inverse and never squares the condition number, so it stays accurate on exactly the
  * ill-conditioned data gapwatch is for.
  *
+ * <h2>Rows shifted by a reference row</h2>
+ * With an intercept, rows are rotated in as [1, x − x₀ | y − y₀] for a reference row (x₀, y₀):
+ * the first record, moved to the running weighted mean whenever the count reaches a power of two.
+ * Shifting the columns is a change of basis of the design, X′ = X S with S = [[1, −x₀ᵀ], [0, I]],
+ * so the factor becomes R′ = R S and z′ = z − y₀ R e₀: <em>only row 0 differs</em>, where
+ * R̄′₀ = x̄ − x₀ and z̄′₀ = ȳ − y₀. Moving the reference is therefore an O(p) change to row 0, and
+ * every row below it is the same in exact arithmetic. In floating point it is not: unshifted,
+ * eliminating the intercept column from a record cancels values as large as the data's mean
+ * (a year near 1950 against a spread of 5 loses two to three digits per rotation); shifted, the
+ * rotations work on deviations, as scikit-learn does when it centres before its solve. The
+ * weights are unchanged by the shift and the intercept is mapped back,
+ * <pre>
+ *   b = b′ + y₀ − wᵀx₀,
+ * </pre>
+ * and every public quantity (θ*, SSE of any θ, gradients, whitening, the factor) is in the
+ * original coordinates. Without an intercept there is nothing to absorb a shift: x₀ = 0, y₀ = 0.
+ *
  * <p>The solution is computed on demand and cached until the next record. A full-rank design is
  * solved by back-substitution; a rank-deficient one (collinear columns, fewer records than
  * coefficients) gets the minimum-norm least-squares solution — see {@link MinimumNormSolver}.
@@ -57,6 +74,16 @@ public final class StreamingLeastSquares {
     private long count;
     private double effectiveCount;
 
+    /** The reference row (x₀, y₀) subtracted from every record before it is rotated in; zero without an intercept. */
+    private final double[] reference;
+    private double referenceTarget;
+    /** Whether (x₀, y₀) has been set: by the first record, or by a restored state. */
+    private boolean referenced;
+    /** θ* in original coordinates, converted from the solver's shifted solution. */
+    private final double[] solution;
+    /** θ converted to the shifted coordinates: a workspace, so that no query allocates. */
+    private final double[] shifted;
+
     /** Incremented by every change; the solution cache is valid while it matches. */
     private long modification;
     private long solvedAt = -1;
@@ -79,6 +106,9 @@ public final class StreamingLeastSquares {
         this.columnSumOfSquares = new double[p];
         this.row = new double[p + 1];
         this.solver = new MinimumNormSolver(p, options.intercept() ? 1 : 0, options.ridge());
+        this.reference = new double[features];
+        this.solution = new double[p];
+        this.shifted = new double[p];
     }
 
     /**
@@ -106,17 +136,23 @@ public final class StreamingLeastSquares {
             throw new IllegalArgumentException("target is not finite or beyond 1e100: " + y);
         }
         final int offset = options.intercept() ? 1 : 0;
+        for (int j = 0; j < features; j++) {
+            if (!(Math.abs(x[j]) <= MAX_MAGNITUDE)) {
+                throw new IllegalArgumentException("feature " + j + " is not finite or beyond 1e100: " + x[j]);
+            }
+        }
+        if (offset == 1 && !referenced) {
+            System.arraycopy(x, 0, reference, 0, features);
+            referenceTarget = y;
+            referenced = true;
+        }
         if (offset == 1) {
             row[0] = 1.0;
         }
         for (int j = 0; j < features; j++) {
-            final double v = x[j];
-            if (!(Math.abs(v) <= MAX_MAGNITUDE)) {
-                throw new IllegalArgumentException("feature " + j + " is not finite or beyond 1e100: " + v);
-            }
-            row[offset + j] = v;
+            row[offset + j] = x[j] - reference[j];
         }
-        row[p] = y;
+        row[p] = y - referenceTarget;
 
         if (options.forgetting() != 1.0) {
             age();
@@ -124,8 +160,11 @@ public final class StreamingLeastSquares {
         // the screen that certifies back-substitution also certifies the recursive residual
         final boolean predictable = count > 0 && options.ridge() == 0.0
                 && MinimumNormSolver.pivotsCertifyFullRank(pivots, columnSumOfSquares);
-        for (int k = 0; k < p; k++) {
-            columnSumOfSquares[k] += row[k] * row[k];
+        if (offset == 1) {
+            columnSumOfSquares[0] += 1.0;
+        }
+        for (int j = 0; j < features; j++) {
+            columnSumOfSquares[offset + j] += x[j] * x[j]; // of the design itself, which the rank screen scales by
         }
         final double weight = GentlemanRotation.include(rbar, pivots, row, 1.0, 0, p);
         final double residual = row[p];
@@ -134,7 +173,27 @@ public final class StreamingLeastSquares {
         count++;
         effectiveCount += 1.0;
         modification++;
+        if (offset == 1 && count >= 2 && (count & (count - 1)) == 0) {
+            recentre();
+        }
         return predictable ? y - residual : Double.NaN;
+    }
+
+    /**
+     * Moves the reference row to the current weighted means, which row 0 holds as deviations:
+     * R̄′₀ⱼ = x̄ⱼ − x₀ⱼ and z̄′₀ = ȳ − y₀. Later records then rotate in as deviations from the mean.
+     * O(p); deterministic (at counts 2, 4, 8, …), so replay and the stream processor agree.
+     */
+    private void recentre() {
+        final double[] r0 = rbar[0];
+        for (int j = 0; j < features; j++) {
+            final double moved = reference[j] + r0[1 + j];
+            r0[1 + j] -= moved - reference[j];
+            reference[j] = moved;
+        }
+        final double movedTarget = referenceTarget + r0[p];
+        r0[p] -= movedTarget - referenceTarget;
+        referenceTarget = movedTarget;
     }
 
     // Weights every earlier record by λ: R ← √λ R and z ← √λ z are D ← λ D; every weighted sum ← λ · sum.
@@ -160,6 +219,14 @@ public final class StreamingLeastSquares {
         if (other.features != features || !other.options.equals(options)) {
             throw new IllegalArgumentException("cannot merge estimators with different shapes or options");
         }
+        if (other.count == 0) {
+            return;
+        }
+        if (!referenced && other.referenced) {
+            System.arraycopy(other.reference, 0, reference, 0, features);
+            referenceTarget = other.referenceTarget;
+            referenced = true;
+        }
         for (int k = 0; k < p; k++) {
             columnSumOfSquares[k] += other.columnSumOfSquares[k];
             if (other.pivots[k] == 0.0) {
@@ -168,6 +235,13 @@ public final class StreamingLeastSquares {
             Arrays.fill(row, 0.0);
             System.arraycopy(other.rbar[k], k + 1, row, k + 1, p - k);
             row[k] = 1.0;
+            if (k == 0 && options.intercept()) {
+                // the other's row 0 holds its means as deviations from its reference: re-express them against ours
+                for (int j = 0; j < features; j++) {
+                    row[1 + j] += other.reference[j] - reference[j];
+                }
+                row[p] += other.referenceTarget - referenceTarget;
+            }
             final double weight = GentlemanRotation.include(rbar, pivots, row, other.pivots[k], k, p);
             residualSumOfSquares += weight * row[p] * row[p];
         }
@@ -180,37 +254,66 @@ public final class StreamingLeastSquares {
 
     // ---------------------------------------------------------------- the solution
 
+    /** The solver, with the solution of the shifted problem current; {@link #solution} holds it in original coordinates. */
     private MinimumNormSolver solved() {
         if (solvedAt != modification) {
             solver.solve(rbar, pivots, columnSumOfSquares, count);
+            System.arraycopy(solver.theta, 0, solution, 0, p);
+            if (options.intercept() && count > 0) {
+                // b = b′ + y₀ − wᵀx₀
+                double b = solver.theta[0] + referenceTarget;
+                for (int j = 0; j < features; j++) {
+                    b -= solver.theta[1 + j] * reference[j];
+                }
+                solution[0] = b;
+            }
             solvedAt = modification;
         }
         return solver;
     }
 
+    /** θ* in original coordinates; Not to be modified by callers. */
+    private double[] solution() {
+        solved();
+        return solution;
+    }
+
+    // θ′ = (b − y₀ + wᵀx₀, w): θ in the coordinates of the shifted rows. Writes the workspace.
+    private double[] toShifted(double[] theta) {
+        System.arraycopy(theta, 0, shifted, 0, p);
+        if (options.intercept()) {
+            double b = theta[0] - referenceTarget;
+            for (int j = 0; j < features; j++) {
+                b += theta[1 + j] * reference[j];
+            }
+            shifted[0] = b;
+        }
+        return shifted;
+    }
+
     /** θ* copied into {@code out} (length {@link #parameters()}). */
     public void coefficients(double[] out) {
-        System.arraycopy(solved().theta, 0, out, 0, p);
+        System.arraycopy(solution(), 0, out, 0, p);
     }
 
     /** A fresh copy of θ*. */
     public double[] coefficients() {
-        return solved().theta.clone();
+        return solution().clone();
     }
 
     /** θ*_i. */
     public double coefficient(int i) {
-        return solved().theta[i];
+        return solution()[i];
     }
 
     /** The intercept b* (0 when the model has none). */
     public double intercept() {
-        return options.intercept() ? solved().theta[0] : 0.0;
+        return options.intercept() ? solution()[0] : 0.0;
     }
 
     /** Weight w*_j of feature j. */
     public double weight(int j) {
-        return solved().theta[j + (options.intercept() ? 1 : 0)];
+        return solution()[j + (options.intercept() ? 1 : 0)];
     }
 
     /** How the current solution was computed. */
@@ -225,7 +328,7 @@ public final class StreamingLeastSquares {
 
     /** ŷ = b* + w*ᵀx. No allocation. */
     public double predict(double[] x) {
-        final double[] theta = solved().theta;
+        final double[] theta = solution();
         final int offset = options.intercept() ? 1 : 0;
         double dot = 0.0;
         for (int j = 0; j < features; j++) {
@@ -257,6 +360,10 @@ public final class StreamingLeastSquares {
      * @param theta coefficients in this estimator's order, length {@link #parameters()}; Not modified
      */
     public double sse(double[] theta) {
+        return shiftedSse(toShifted(theta));
+    }
+
+    private double shiftedSse(double[] theta) {
         double factorPart = 0.0;
         for (int k = 0; k < p; k++) {
             final double[] rk = rbar[k];
@@ -272,7 +379,7 @@ public final class StreamingLeastSquares {
 
     /** SSE of the exact fit itself. */
     public double sse() {
-        return sse(solved().theta);
+        return shiftedSse(solved().theta);
     }
 
     /**
@@ -284,13 +391,23 @@ public final class StreamingLeastSquares {
      * from the difference, so it does not cancel the way SSE(θ) − SSE(θ*) would when both are large.
      */
     public double excessSse(double[] theta) {
-        final double[] best = solved().theta;
+        final double[] best = solution();
+        // θ − θ* in shifted coordinates: (Δb + Δwᵀx₀, Δw), exactly 0 at θ = θ*
+        final double[] difference = shifted;
+        for (int k = 0; k < p; k++) {
+            difference[k] = theta[k] - best[k];
+        }
+        if (options.intercept()) {
+            for (int j = 0; j < features; j++) {
+                difference[0] += difference[1 + j] * reference[j];
+            }
+        }
         double sum = 0.0;
         for (int k = 0; k < p; k++) {
             final double[] rk = rbar[k];
-            double s = theta[k] - best[k];
+            double s = difference[k];
             for (int j = k + 1; j < p; j++) {
-                s += rk[j] * (theta[j] - best[j]);
+                s += rk[j] * difference[j];
             }
             sum += pivots[k] * s * s;
         }
@@ -306,7 +423,8 @@ public final class StreamingLeastSquares {
      * @param theta Not modified
      * @param out   length p; Modified
      */
-    public void inSampleGradient(double[] theta, double[] out) {
+    public void inSampleGradient(double[] thetaOriginal, double[] out) {
+        final double[] theta = toShifted(thetaOriginal);
         java.util.Arrays.fill(out, 0.0);
         for (int k = 0; k < p; k++) {
             final double[] rk = rbar[k];
@@ -319,6 +437,12 @@ public final class StreamingLeastSquares {
             out[k] += scaled;
             for (int j = k + 1; j < p; j++) {
                 out[j] += rk[j] * scaled;
+            }
+        }
+        // back to original coordinates: ∂/∂w_j = ∂/∂w′_j + x₀_j ∂/∂b′
+        if (options.intercept()) {
+            for (int j = 0; j < features; j++) {
+                out[1 + j] += reference[j] * out[0];
             }
         }
         for (int j = 0; j < p; j++) {
@@ -337,6 +461,13 @@ public final class StreamingLeastSquares {
     public void applyInverseSecondMoment(double[] v) {
         if (count == 0) {
             return;
+        }
+        // XᵀΛX = Tᵀ X′ᵀΛX′ T with T = [[1, x₀ᵀ], [0, I]]: its inverse is T⁻¹ (X′ᵀΛX′)⁻¹ T⁻ᵀ
+        final boolean shift = options.intercept();
+        if (shift) {
+            for (int j = 0; j < features; j++) {
+                v[1 + j] -= reference[j] * v[0];
+            }
         }
         // R̄ᵀ u = v, row by row: u_i is final once the rows above have been subtracted
         for (int i = 0; i < p; i++) {
@@ -359,6 +490,11 @@ public final class StreamingLeastSquares {
                 s -= ri[j] * v[j];
             }
             v[i] = s;
+        }
+        if (shift) {
+            for (int j = 0; j < features; j++) {
+                v[0] -= reference[j] * v[1 + j];
+            }
         }
         for (int k = 0; k < p; k++) {
             v[k] *= effectiveCount;
@@ -385,7 +521,7 @@ public final class StreamingLeastSquares {
     }
 
     public double mse() {
-        return mse(solved().theta);
+        return effectiveCount == 0.0 ? Double.NaN : sse() / effectiveCount;
     }
 
     /**
@@ -397,7 +533,7 @@ public final class StreamingLeastSquares {
     }
 
     public double r2() {
-        return r2(solved().theta);
+        return r2FromSse(sse());
     }
 
     /** R² of a model whose weighted SSE over the records seen is {@code sse}. */
@@ -454,9 +590,29 @@ public final class StreamingLeastSquares {
 
     // ---------------------------------------------------------------- package access for analysis and codec
 
-    /** The rows [R̄ | z̄]; Not to be modified by callers. */
+    /** The rows [R̄′ | z̄′] of the shifted design; Not to be modified by callers. */
     double[][] rbar() {
         return rbar;
+    }
+
+    /** The reference row x₀ (zeros without an intercept); Not to be modified by callers. */
+    double[] reference() {
+        return reference;
+    }
+
+    double referenceTarget() {
+        return referenceTarget;
+    }
+
+    boolean referenced() {
+        return referenced;
+    }
+
+    void restoreReference(boolean referenced, double[] reference, double referenceTarget) {
+        this.referenced = referenced;
+        System.arraycopy(reference, 0, this.reference, 0, features);
+        this.referenceTarget = referenceTarget;
+        modification++;
     }
 
     /** The pivot weights D; Not to be modified by callers. */
@@ -465,7 +621,8 @@ public final class StreamingLeastSquares {
     }
 
     /**
-     * The factor in its usual form: p rows of [R | z] = D^½ [R̄ | z̄], with zeros left of the diagonal.
+     * The factor of the design itself in its usual form: p rows of [R | z] = D^½ [R̄ | z̄], with zeros
+     * left of the diagonal (row 0 mapped back from the shifted rows: R̄₀ = R̄′₀ + x₀, z̄₀ = z̄′₀ + y₀).
      * Allocates; for analysis and tests, not the hot path.
      */
     public double[][] factor() {
@@ -474,7 +631,11 @@ public final class StreamingLeastSquares {
             final double root = Math.sqrt(pivots[k]);
             out[k][k] = root;
             for (int j = k + 1; j <= p; j++) {
-                out[k][j] = root * rbar[k][j];
+                double r = rbar[k][j];
+                if (k == 0 && options.intercept()) {
+                    r += j < p ? reference[j - 1] : referenceTarget;
+                }
+                out[k][j] = root * r;
             }
         }
         return out;
@@ -513,6 +674,7 @@ public final class StreamingLeastSquares {
         System.arraycopy(other.pivots, 0, pivots, 0, p);
         System.arraycopy(other.columnSumOfSquares, 0, columnSumOfSquares, 0, p);
         target.copyFrom(other.target);
+        restoreReference(other.referenced, other.reference, other.referenceTarget);
         restore(other.count, other.effectiveCount, other.residualSumOfSquares);
     }
 }

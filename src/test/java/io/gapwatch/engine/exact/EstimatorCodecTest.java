@@ -73,6 +73,75 @@ class EstimatorCodecTest {
         assertThatThrownBy(() -> decode(Arrays.copyOf(bytes, bytes.length - 3))).isInstanceOf(EOFException.class);
     }
 
+    /**
+     * A state written before rows were shifted (format version 1) holds the factor of the design
+     * itself: the same factor with a zero reference row. It must read back to the same fit and go on.
+     */
+    @Test
+    void shouldReadAVersionOneStateAsAStateWithAZeroReferenceRow() throws IOException {
+        final Random random = new Random(11);
+        final StreamingLeastSquares fit = new StreamingLeastSquares(3, LeastSquaresOptions.ORDINARY);
+        for (int i = 0; i < 40; i++) {
+            final double[] x = row(random, 3);
+            x[0] += 1000; // an uncentred column, so the reference row is far from zero
+            fit.update(x, 5 + x[0] + random.nextGaussian());
+        }
+        final byte[] v1 = versionOne(fit);
+        final StreamingLeastSquares restored = decode(v1);
+        assertThat(restored.count()).isEqualTo(40);
+        final double[] expected = fit.coefficients();
+        final double[] actual = restored.coefficients();
+        for (int i = 0; i < expected.length; i++) {
+            assertThat(actual[i]).isCloseTo(expected[i], org.assertj.core.api.Assertions.within(1e-9 * Math.abs(expected[i]) + 1e-12));
+        }
+        assertThat(restored.sse()).isCloseTo(fit.sse(), org.assertj.core.api.Assertions.within(1e-9 * fit.sse()));
+        // and it goes on: the next records are rotated in shifted from here
+        for (int i = 0; i < 30; i++) {
+            final double[] x = row(random, 3);
+            x[0] += 1000;
+            final double y = 5 + x[0] + random.nextGaussian();
+            fit.update(x, y);
+            restored.update(x, y);
+        }
+        assertThat(restored.coefficient(1)).isCloseTo(fit.coefficient(1), org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(encode(restored)[5]).as("written back as the current version").isEqualTo((byte) EstimatorCodec.VERSION);
+    }
+
+    // The version-1 layout of the same fit: no reference row, row 0 of the design's own factor.
+    private static byte[] versionOne(StreamingLeastSquares fit) throws IOException {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final DataOutputStream out = new DataOutputStream(bytes);
+        final int p = fit.parameters();
+        out.writeInt(EstimatorCodec.MAGIC);
+        out.writeShort(1);
+        out.writeByte(1);
+        out.writeLong(Double.doubleToRawLongBits(1.0));
+        out.writeLong(Double.doubleToRawLongBits(0.0));
+        out.writeInt(fit.features());
+        out.writeLong(fit.count());
+        out.writeDouble(fit.effectiveCount());
+        out.writeDouble(fit.residualSumOfSquares());
+        out.writeDouble(fit.targetMoments().weight());
+        out.writeDouble(fit.targetMoments().mean());
+        out.writeDouble(fit.targetMoments().sumSquaredDeviations());
+        for (double v : fit.columnSumOfSquares()) {
+            out.writeDouble(v);
+        }
+        for (double v : fit.pivots()) {
+            out.writeDouble(v);
+        }
+        for (int k = 0; k < p; k++) {
+            for (int j = k + 1; j <= p; j++) {
+                double r = fit.rbar()[k][j];
+                if (k == 0) {
+                    r += j < p ? fit.reference()[j - 1] : fit.referenceTarget();
+                }
+                out.writeDouble(r);
+            }
+        }
+        return bytes.toByteArray();
+    }
+
     static byte[] encode(StreamingLeastSquares estimator) throws IOException {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         EstimatorCodec.write(estimator, new DataOutputStream(bytes));
