@@ -255,6 +255,9 @@ public final class GapwatchConfig extends AbstractConfig {
             if (!io.gapwatch.app.LearnerArguments.NAME.matcher(name).matches() || name.contains(".")) {
                 throw new ConfigException(LEARNERS, name, "learner names are letters, digits, '_' or '-'");
             }
+            if (name.equalsIgnoreCase(LearnerArguments.NONE)) {
+                throw new ConfigException(LEARNERS, name, "'none' is not a learner name; for the exact fit alone leave the list empty (learners=)");
+            }
             final Map<String, String> settings = new LinkedHashMap<>();
             final Map<String, String> origin = new LinkedHashMap<>(); // setting → the key that set it, for errors
             final Map<String, LearnerConfig> builtIn = LearnerConfig.defaultSet();

@@ -12,6 +12,8 @@ final class LearnerArguments {
 
     /** Learner names appear in metric tags and JSON keys: keep them to safe characters. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /** Not a learner's name: what a user who means "no learners" writes. */
+    static final String NONE = "none";
 
     private LearnerArguments() {
     }
@@ -32,6 +34,9 @@ final class LearnerArguments {
             final String settings = colon < 0 ? "" : argument.substring(colon + 1);
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("--learner '" + argument + "': the name must be 1–64 letters, digits, '_', '.' or '-'");
+            }
+            if (name.equalsIgnoreCase(NONE)) {
+                throw new IllegalArgumentException("--learner '" + argument + "': 'none' is not a learner name; for the exact fit alone use --no-learners");
             }
             if (learners.containsKey(name)) {
                 throw new IllegalArgumentException("--learner '" + argument + "': a learner named '" + name + "' is already defined");

@@ -44,7 +44,11 @@ final class ReplayCommand implements Callable<Integer> {
                     + "Without any: sgd (lr=0.01) and adam (lr=0.001).")
     List<String> learners;
 
-    @Option(names = "--epochs", paramLabel = "K", defaultValue = "1", description = "Passes over the file. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--no-learners", description = "The exact fit and its diagnosis alone: no learner (streams any file in bounded memory).")
+    boolean noLearners;
+
+    @Option(names = "--epochs", paramLabel = "K", defaultValue = "1",
+            description = "Passes over the file for the learners; the exact fit learns each record once. Default: ${DEFAULT-VALUE}.")
     int epochs;
 
     @Option(names = "--shuffle", paramLabel = "SEED", description = "Visit the records in a fresh random order each epoch (loads the file in memory).")
@@ -124,10 +128,14 @@ final class ReplayCommand implements Callable<Integer> {
         if (every != null && trajectory == null) {
             throw bad("--every sets the spacing of --trajectory lines; give --trajectory too");
         }
+        if (noLearners && learners != null && !learners.isEmpty()) {
+            throw bad("--no-learners runs the exact fit alone; drop it or the --learner options");
+        }
         final Map<String, LearnerConfig> configs;
         try {
             // without an intercept in the exact fit, learners go without one too unless they say otherwise
-            configs = LearnerArguments.parse(learners, noIntercept ? Map.of("intercept", "false") : Map.of());
+            configs = noLearners ? Map.of()
+                    : LearnerArguments.parse(learners, noIntercept ? Map.of("intercept", "false") : Map.of());
         } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());
         }

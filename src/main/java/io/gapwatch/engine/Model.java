@@ -18,6 +18,14 @@ import java.util.Map;
  * diagnostics read is a function of the record sequence alone — running scores, health averages
  * over a fixed window, drift between checkpoints every {@code window} records — never of when a
  * report was asked for.
+ *
+ * <h2>Records and passes</h2>
+ * A user who trains for several epochs shows the learners the same records again. The exact fit is
+ * the least-squares answer over the <em>data</em>, so it sees each record once ({@link #observe}); a
+ * record seen before goes to the learners only ({@link #revisit}), and neither the exact fit nor any
+ * prequential score counts it again. Repeating records in the exact fit would leave its solution
+ * unchanged in exact arithmetic but inflate n, which moves the rank tolerance (ε·n·σ_max) and the
+ * roundoff, and can change the rank of a design with about as many records as coefficients.
  */
 public final class Model {
 
@@ -37,6 +45,10 @@ public final class Model {
     private double exactDriftAbsolute = Double.NaN;
     private double exactDriftRelative = Double.NaN;
     private long checkpointAt = -1;
+    /** Records presented to the learners: first sight and revisits alike; drift windows count these. */
+    private long presented;
+    /** Passes over the data: 1 from the first record, +1 at every {@link #startPass()}. */
+    private int passes;
     private final double[] scratch;
     /** Created once: a method reference evaluated per record would allocate. */
     private final io.gapwatch.engine.sgd.Preconditioner whitening;
@@ -95,6 +107,9 @@ public final class Model {
      *         determine one), then the learners in order. The array is reused by the next call.
      */
     public double[] observe(double[] x, double y) {
+        if (passes == 0) {
+            passes = 1;
+        }
         final double exactPrediction = exact.update(x, y);
         predictions[0] = exactPrediction;
         final double lambda = options.exact().forgetting();
@@ -107,10 +122,35 @@ public final class Model {
             predictions[1 + i] = learners.get(i).observe(x, y, whitening);
             learnerScores[i].add(y, predictions[1 + i], lambda);
         }
-        if (exact.count() % options.window() == 0) {
+        countPresented();
+        return predictions;
+    }
+
+    /**
+     * A record the model has seen before, in a later pass over the same data (an epoch): every
+     * learner takes its step on it; the exact fit and the prequential scores, which are about the
+     * data and about predicting unseen records, leave it alone. No allocation.
+     *
+     * @param x features, length d, finite; Not modified
+     * @param y target, finite
+     */
+    public void revisit(double[] x, double y) {
+        for (int i = 0; i < learners.size(); i++) {
+            learners.get(i).observe(x, y, whitening);
+        }
+        countPresented();
+    }
+
+    /** The next records are a new pass over data already observed: feed them with {@link #revisit}. */
+    public void startPass() {
+        passes++;
+    }
+
+    private void countPresented() {
+        presented++;
+        if (presented % options.window() == 0) {
             checkpoint();
         }
-        return predictions;
     }
 
     /**
@@ -143,7 +183,7 @@ public final class Model {
             }
             System.arraycopy(scratch, 0, learnerCheckpoints[i], 0, scratch.length);
         }
-        checkpointAt = exact.count();
+        checkpointAt = presented;
     }
 
     private static double distance(double[] a, double[] b) {
@@ -168,7 +208,7 @@ public final class Model {
     //   spec   (see writeSpec)
     //   bytes  the exact fit (EstimatorCodec), length-prefixed
     //   double[5] the exact fit's prequential sums; long checkpointAt; double[p] θ* at the checkpoint;
-    //             double drift, drift relative
+    //             double drift, drift relative; long records presented; int passes (format 2)
     //   per learner: double[5] prequential sums; double[p] checkpoint; double drift, drift relative;
     //             its own state (OnlineLearner.writeState)
     //
@@ -176,7 +216,7 @@ public final class Model {
 
     static final int MAGIC = 0x47574D44; // "GWMD"
     /** Version of the binary state written by {@link #write}; a reader refuses any other. */
-    public static final short FORMAT = 1;
+    public static final short FORMAT = 2;
 
     /** The definition a fresh model is built from: feature names, options, learners and their settings. */
     public void writeSpec(java.io.DataOutput out) throws java.io.IOException {
@@ -248,6 +288,8 @@ public final class Model {
         out.writeLong(checkpointAt);
         writeDoubles(out, exactCheckpoint);
         writeDoubles(out, new double[] {exactDriftAbsolute, exactDriftRelative});
+        out.writeLong(presented);
+        out.writeInt(passes);
         for (int i = 0; i < learners.size(); i++) {
             writeDoubles(out, learnerScores[i].state());
             writeDoubles(out, learnerCheckpoints[i]);
@@ -266,8 +308,8 @@ public final class Model {
             throw new java.io.IOException("not a gapwatch model state");
         }
         final short format = in.readShort();
-        if (format != FORMAT) {
-            throw new java.io.IOException("model state format " + format + " is not the " + FORMAT + " this build reads");
+        if (format != FORMAT && format != 1) {
+            throw new java.io.IOException("model state format " + format + " is not one this build reads (1, " + FORMAT + ")");
         }
         final Model model = readSpec(in);
         final byte[] exactBytes = new byte[in.readInt()];
@@ -281,6 +323,13 @@ public final class Model {
         final double[] drift = readDoubles(in, 2);
         model.exactDriftAbsolute = drift[0];
         model.exactDriftRelative = drift[1];
+        if (format >= 2) {
+            model.presented = in.readLong();
+            model.passes = in.readInt();
+        } else { // format 1 had no revisits: every record was presented once, in one pass
+            model.presented = model.exact.count();
+            model.passes = model.presented > 0 ? 1 : 0;
+        }
         for (int i = 0; i < model.learners.size(); i++) {
             model.learnerScores[i].restore(readDoubles(in, 5));
             System.arraycopy(readDoubles(in, model.learnerCheckpoints[i].length), 0, model.learnerCheckpoints[i], 0,
@@ -356,8 +405,18 @@ public final class Model {
         return learnerDriftRelative[i];
     }
 
-    /** Records observed (with a target). */
+    /** Distinct records observed (with a target): what the exact fit has seen. */
     public long count() {
         return exact.count();
+    }
+
+    /** Records presented to the learners: {@link #count()} times the passes, when every pass is complete. */
+    public long presented() {
+        return presented;
+    }
+
+    /** Passes over the data: 1 for a stream. */
+    public int passes() {
+        return passes;
     }
 }

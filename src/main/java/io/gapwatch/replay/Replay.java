@@ -21,8 +21,10 @@ import java.util.SplittableRandom;
 /**
  * Offline diagnosis: streams a CSV file through the same {@link Model} the stream processor runs,
  * record by record, so both produce the same numbers for the same records. K epochs pass over the
- * file K times (the seed users' epochs); with a shuffle seed every epoch visits the records in a
- * fresh random order, which needs the file in memory.
+ * file K times (the seed users' epochs): the first pass is observed — the exact fit learns every
+ * record once — and the later ones are revisits that only the learners train on, so epochs never
+ * change the exact fit. With a shuffle seed every epoch visits the records in a fresh random order,
+ * which needs the file in memory.
  */
 public final class Replay {
 
@@ -95,6 +97,9 @@ public final class Replay {
         void streamEpoch(int epoch) throws IOException, CsvFormatException {
             try (CsvRecordReader reader = CsvRecordReader.open(settings.csv(), settings.target())) {
                 final Model m = model(reader);
+                if (epoch > 1) {
+                    m.startPass();
+                }
                 final double[] x = new double[reader.featureNames().size()];
                 while (reader.next(x)) {
                     observe(m, x, reader.target(), epoch);
@@ -129,6 +134,9 @@ public final class Replay {
             }
             final SplittableRandom random = new SplittableRandom(settings.shuffleSeed());
             for (int epoch = 1; epoch <= settings.epochs(); epoch++) {
+                if (epoch > 1) {
+                    model.startPass();
+                }
                 // Fisher–Yates, a fresh order per epoch
                 for (int i = n - 1; i > 0; i--) {
                     final int j = random.nextInt(i + 1);
@@ -144,10 +152,14 @@ public final class Replay {
         }
 
         private void observe(Model m, double[] x, double y, int epoch) throws IOException {
-            m.observe(x, y);
+            if (epoch == 1) {
+                m.observe(x, y);
+            } else {
+                m.revisit(x, y);
+            }
             records++;
             if (trajectory != null && records % settings.every() == 0) {
-                trajectory.write(ReportJson.compact().writeValueAsString(ReportJson.trajectoryPoint(Diagnostics.report(m), epoch)));
+                trajectory.write(ReportJson.compact().writeValueAsString(ReportJson.trajectoryPoint(Diagnostics.report(m), epoch, m.presented())));
                 trajectory.write('\n');
             }
         }

@@ -49,6 +49,7 @@ public final class ReportJson {
     public static ObjectNode summary(ModelReport report, String target, int window) {
         final ObjectNode root = NODES.objectNode();
         root.put("records", report.records());
+        root.put("passes", report.passes());
         final ArrayNode features = root.putArray("features");
         report.featureNames().forEach(features::add);
         root.put("target", target);
@@ -159,9 +160,10 @@ public final class ReportJson {
     /**
      * One line of a trajectory: the numbers the seed users plotted per epoch, every N records.
      */
-    public static ObjectNode trajectoryPoint(ModelReport report, int epoch) {
+    public static ObjectNode trajectoryPoint(ModelReport report, int epoch, long presented) {
         final ObjectNode root = NODES.objectNode();
         root.put("records", report.records());
+        root.put("presented", presented);
         root.put("epoch", epoch);
         final ExactReport e = report.exact();
         final ObjectNode exact = root.putObject("exact");

@@ -26,6 +26,9 @@ public final class TextSummary {
         final Conditioning c = e.conditioning();
         final LeastSquaresOptions o = e.options();
         out.printf(Locale.ROOT, "%s: %,d records, %d features, target '%s'%n", source, report.records(), report.featureNames().size(), target);
+        if (report.passes() > 1) {
+            out.printf(Locale.ROOT, "  %d passes: the learners trained on every pass, the exact fit learned each record once%n", report.passes());
+        }
         out.printf(Locale.ROOT, "exact least squares (%s, forgetting λ = %s, ridge α = %s), solved by %s%n",
                 o.intercept() ? "with intercept" : "no intercept", num(o.forgetting()), num(o.ridge()),
                 e.solveMethod().name().toLowerCase(Locale.ROOT).replace('_', ' '));

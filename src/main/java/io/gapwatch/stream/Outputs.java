@@ -99,7 +99,7 @@ final class Outputs {
         for (Finding f : report.findings()) {
             findings.add(FindingRecord.newBuilder().setCode(f.code().code()).setLearner(f.learner()).setMessage(f.message()).build());
         }
-        return ModelDiagnosis.newBuilder().setModel(model).setRecords(report.records()).setFeatures(report.featureNames())
+        return ModelDiagnosis.newBuilder().setModel(model).setRecords(report.records()).setPasses(report.passes()).setFeatures(report.featureNames())
                 .setIntercept(e.options().intercept()).setForgetting(e.options().forgetting()).setRidge(e.options().ridge())
                 .setExact(exact).setLearners(learners).setFindings(findings).build();
     }

@@ -63,6 +63,41 @@ class ReplayCommandTest {
     }
 
     @Test
+    void shouldCountRecordsAndPassesApartAndKeepTheExactFitOverEpochs() throws Exception {
+        final Path one = dir.resolve("one.json");
+        final Path three = dir.resolve("three.json");
+        assertThat(run("replay", "--csv", "examples/longley.csv", "--target", "employed", "--json", one.toString())).isZero();
+        assertThat(run("replay", "--csv", "examples/longley.csv", "--target", "employed", "--epochs", "3",
+                "--json", three.toString())).as(err.toString()).isZero();
+        final ObjectMapper mapper = new ObjectMapper();
+        final JsonNode once = mapper.readTree(one.toFile());
+        final JsonNode thrice = mapper.readTree(three.toFile());
+        assertThat(thrice.get("records").asLong()).isEqualTo(16);
+        assertThat(thrice.get("passes").asInt()).isEqualTo(3);
+        assertThat(thrice.get("exact")).as("the exact fit learns each record once").isEqualTo(once.get("exact"));
+        assertThat(thrice.get("learners").get("adam").get("steps").asLong()).isEqualTo(48);
+        assertThat(out.toString()).contains("3 passes: the learners trained on every pass, the exact fit learned each record once");
+    }
+
+    @Test
+    void shouldRunTheExactFitAloneWithNoLearners() throws Exception {
+        final int exit = run("replay", "--csv", "examples/longley.csv", "--target", "employed", "--no-learners", "--json", "-");
+        assertThat(exit).as(err.toString()).isZero();
+        final JsonNode root = new ObjectMapper().readTree(out.toString());
+        assertThat(root.get("learners")).isEmpty();
+        assertThat(root.get("exact").get("rank").asInt()).isEqualTo(7);
+    }
+
+    @Test
+    void shouldRefuseNoneAsALearnerNameAndPointToNoLearners() {
+        final int exit = run("replay", "--csv", "examples/longley.csv", "--target", "employed", "--learner", "none");
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("'none' is not a learner name", "--no-learners");
+        assertThat(run("replay", "--csv", "examples/longley.csv", "--target", "employed", "--no-learners", "--learner", "a:lr=1"))
+                .isEqualTo(2);
+    }
+
+    @Test
     void shouldHonourNoInterceptForgettingAndRidge() throws Exception {
         final int exit = run("replay", "--csv", "examples/longley.csv", "--target", "employed",
                 "--no-intercept", "--forgetting", "0.9", "--ridge", "2", "--json", "-");
@@ -109,7 +144,8 @@ class ReplayCommandTest {
                 "--epochs", "1000", "--json", "-");
         assertThat(exit).as(err.toString()).isZero();
         final JsonNode root = new ObjectMapper().readTree(out.toString());
-        assertThat(root.get("records").asLong()).isEqualTo(5000);
+        assertThat(root.get("records").asLong()).isEqualTo(5);
+        assertThat(root.get("passes").asInt()).isEqualTo(1000);
         final JsonNode adam = root.get("learners").get("adam");
         for (String field : new String[] {"intercept", "weights", "r2", "r2_gap", "mse", "excess_mse", "weight_gap",
                 "weight_gap_relative", "prequential_r2", "gradient_norm", "weight_norm", "update_ratio",
@@ -138,7 +174,8 @@ class ReplayCommandTest {
         assertThat(lines).hasSize(10); // 5 epochs × 16 records / 8
         assertThat(Files.readAllLines(second)).isEqualTo(lines);
         final JsonNode last = new ObjectMapper().readTree(lines.get(9));
-        assertThat(last.get("records").asLong()).isEqualTo(80);
+        assertThat(last.get("records").asLong()).isEqualTo(16);
+        assertThat(last.get("presented").asLong()).isEqualTo(80);
         assertThat(last.get("epoch").asInt()).isEqualTo(5);
         assertThat(last.get("learners").get("std").get("r2").asDouble()).isGreaterThan(0.5);
         assertThat(last.get("exact").get("r2").asDouble()).isCloseTo(0.995479, org.assertj.core.api.Assertions.offset(1e-6));

@@ -95,7 +95,7 @@ public final class Diagnostics {
         }
         final List<LearnerReport> learnerReports = List.copyOf(learners);
         final List<Finding> findings = Findings.derive(model, exactReport, learnerReports);
-        return new ModelReport(exact.count(), model.featureNames(), exactReport, learnerReports, findings);
+        return new ModelReport(exact.count(), model.passes(), model.featureNames(), exactReport, learnerReports, findings);
     }
 
     /**

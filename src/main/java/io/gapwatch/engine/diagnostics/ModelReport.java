@@ -2,9 +2,15 @@ package io.gapwatch.engine.diagnostics;
 
 import java.util.List;
 
-/** Everything gapwatch knows about one model at one moment: the exact fit, each learner's gap, and the findings. */
+/**
+ * Everything gapwatch knows about one model at one moment: the exact fit, each learner's gap, and the findings.
+ *
+ * @param records distinct records the exact fit has learned, each once
+ * @param passes  passes over those records the learners have trained on (epochs; 1 for a stream)
+ */
 public record ModelReport(
         long records,
+        int passes,
         List<String> featureNames,
         ExactReport exact,
         List<LearnerReport> learners,
