@@ -64,7 +64,7 @@ class ReadmeTest {
 
     @Test
     void shouldCarryTheConfigurationLearnerSettingsAndFindingsTablesRenderedFromTheCode() {
-        // regenerate with: java -jar target/gapwatch.jar docs
+        // regenerate with: java -jar target/gapwatch.jar docs --write README.md
         assertThat(readme).contains(io.gapwatch.app.ReferenceTables.configuration());
         assertThat(readme).contains(io.gapwatch.app.ReferenceTables.learnerSettings());
         assertThat(readme).contains(io.gapwatch.app.ReferenceTables.findings());

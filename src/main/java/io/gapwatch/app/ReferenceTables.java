@@ -15,6 +15,11 @@ public final class ReferenceTables {
     private ReferenceTables() {
     }
 
+    /** Every table, in README order. */
+    public static java.util.List<String> all() {
+        return java.util.List.of(configuration(), metrics(), findings(), learnerSettings());
+    }
+
     /** One row per learner setting: name, accepted values, default, meaning. */
     public static String learnerSettings() {
         final StringBuilder s = new StringBuilder("| setting | values | default | meaning |\n|---|---|---|---|\n");

@@ -27,7 +27,7 @@ enum LearnerGauge {
     WEIGHT_NORM("gapwatch.learner.weight.norm", "‖θ̃‖ in the optimizer's working coordinates.", LearnerReport::weightNorm),
     UPDATE_RATIO("gapwatch.learner.update.ratio", "Mean ‖Δθ̃‖/‖θ̃‖ per step over the last window; about 1e-3 is healthy.",
             LearnerReport::updateRatio),
-    LOSS("gapwatch.learner.loss", "Mean training loss ½(ŷ − y)² over the last window, working units.", LearnerReport::loss),
+    LOSS("gapwatch.learner.loss", "Mean training loss over the last window in the learner's convention, ½(ŷ − y)² or (ŷ − y)² (its loss setting), working units.", LearnerReport::loss),
     LR("gapwatch.learner.lr", "The learning rate the schedule gives for the next step.", LearnerReport::lr),
     LR_STABILITY_BOUND("gapwatch.learner.lr.stability.bound",
             "Largest stable learning rate on these inputs, 2/λ_max of the working Hessian (for adaptive optimizers: the plain-gradient bound, for reference).",

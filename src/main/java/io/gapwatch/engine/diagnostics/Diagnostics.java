@@ -86,10 +86,10 @@ public final class Diagnostics {
                     learner.meanGradientNorm(), learner.lastGradientNorm(), norm(gradient),
                     learner.workingNorm(), learner.meanUpdateRatio(), learner.meanRateRatio(), learner.meanLoss(),
                     lr, curvature.stabilityBound(learner.config()),
-                    learner.maxRowNormSquared() > 0 ? 2.0 / learner.maxRowNormSquared() : Double.NaN,
+                    learner.maxRowNormSquared() > 0 ? 2.0 / (learner.config().loss().scale() * learner.maxRowNormSquared()) : Double.NaN,
                     curvature.max(), curvature.minIdentifiable(),
                     curvature.stepsToConverge(learner.config(), lr),
-                    noiseFloor(learner.config(), lr, exact.mse(), trace(learner.config(), exact)),
+                    noiseFloor(learner.config(), lr * learner.config().loss().scale(), exact.mse(), trace(learner.config(), exact)),
                     learner.steps(), learner.diverged(), learner.divergences(),
                     model.learnerDriftAbsolute(i), model.learnerDriftRelative(i)));
         }
@@ -99,13 +99,20 @@ public final class Diagnostics {
     }
 
     /**
-     * The extreme eigenvalues of the mean-loss Hessian in a learner's working coordinates: the raw
-     * design's, the correlation matrix's (with an intercept's 1) once features are standardized,
-     * or all 1 once whitened.
+     * The extreme eigenvalues of the Hessian of the learner's own mean loss in its working
+     * coordinates: s times those of the second-moment matrix — the raw design's, the correlation
+     * matrix's (with an intercept's 1) once features are standardized, or all 1 once whitened —
+     * with s = 1 for ½(ŷ − y)² and 2 for (ŷ − y)². Every bound below follows from these.
      */
     record Curvature(double max, double minIdentifiable) {
 
         static Curvature of(LearnerConfig c, Conditioning conditioning, double[] correlation) {
+            final Curvature moment = ofSecondMoment(c, conditioning, correlation);
+            final double s = c.loss().scale();
+            return new Curvature(s * moment.max, s * moment.minIdentifiable);
+        }
+
+        private static Curvature ofSecondMoment(LearnerConfig c, Conditioning conditioning, double[] correlation) {
             if (c.whiten()) {
                 return new Curvature(1.0, 1.0);
             }
@@ -142,7 +149,8 @@ public final class Diagnostics {
         }
     }
 
-    // LMS misadjustment: at equilibrium, steps of size η leave an excess MSE ≈ η·MSE*·tr(H)/2
+    // LMS misadjustment: at equilibrium, steps of size η on ½(ŷ − y)² leave an excess MSE ≈ η·MSE*·tr(H)/2;
+    // on (ŷ − y)² the step is 2η on the half loss, so the caller passes s·η
     static double noiseFloor(LearnerConfig c, double lr, double mseStar, double trace) {
         if (c.optimizer().adaptive() || c.batch() != 1) {
             return Double.NaN;

@@ -16,12 +16,12 @@ package io.gapwatch.engine.diagnostics;
  * @param weightNorm             ‖θ̃‖ in the optimizer's working coordinates
  * @param updateRatio            mean ‖Δθ̃‖/‖θ̃‖ per step over the last window
  * @param rateRatio              mean η‖g‖/‖θ̃‖ per step over the last window (Sutskever's "about 0.01")
- * @param loss                   mean training loss ½(ŷ − y)² in working units over the last window
+ * @param loss                   mean training loss in the learner's convention (½(ŷ − y)² or (ŷ − y)²), working units, over the last window
  * @param lr                     η the schedule gives for the next step
  * @param lrStabilityBound       largest stable η on these inputs: 2/λ_max of the working Hessian (×(1+μ) for momentum);
  *                               for adaptive optimizers the plain-gradient bound, for reference
  * @param lrRecordBound          2/max‖x̃‖²: the largest η at which no single-record step overshoots
- * @param hessianMax             largest eigenvalue of the mean-loss Hessian in the learner's working coordinates
+ * @param hessianMax             largest eigenvalue of the Hessian of the learner's own mean loss in its working coordinates
  * @param hessianMinIdentifiable smallest identifiable one: the curvature of the slowest direction
  * @param stepsToConverge        steps to shrink the slowest identifiable error component 1000-fold at the current η,
  *                               ln(1000)/(η λ_min); NaN for adaptive optimizers

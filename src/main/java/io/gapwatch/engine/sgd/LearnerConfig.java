@@ -12,6 +12,8 @@ import java.util.Map;
  * with errors that name the key.
  */
 public record LearnerConfig(
+        PresetKind preset,
+        LossKind loss,
         OptimizerKind optimizer,
         double lr,
         ScheduleKind schedule,
@@ -26,6 +28,8 @@ public record LearnerConfig(
         double beta1,
         double beta2,
         double eps,
+        EpsForm epsForm,
+        double accumulatorInit,
         boolean amsgrad,
         double weightDecay,
         boolean standardize,
@@ -48,12 +52,47 @@ public record LearnerConfig(
 
     public enum ScheduleKind { CONSTANT, INVSCALING, EXPONENTIAL, STEP }
 
-    public enum InitKind { ZEROS, NORMAL, HE, GIVEN }
+    public enum InitKind { ZEROS, NORMAL, HE, UNIFORM, GLOROT, GIVEN }
+
+    /**
+     * The loss the optimizer differentiates. scikit-learn's {@code squared_error} is ½(ŷ − y)²;
+     * PyTorch's {@code MSELoss} and Keras's {@code mse} are (ŷ − y)², whose gradient is twice as
+     * large: the same learning rate steps twice as far, and the stable rate is half.
+     */
+    public enum LossKind {
+        HALF_SQUARED(1.0), MSE(2.0);
+
+        private final double scale;
+
+        LossKind(double scale) {
+            this.scale = scale;
+        }
+
+        /** d loss / d ŷ = scale · (ŷ − y): the factor the gradient, the curvature and the loss carry. */
+        public double scale() {
+            return scale;
+        }
+
+        /** The loss of one residual r = ŷ − y: ½r² or r². */
+        public double of(double residual) {
+            return 0.5 * scale * residual * residual;
+        }
+    }
+
+    /** Where ε enters an adaptive step: the frameworks differ, and with a small v it matters. */
+    public enum EpsForm { TORCH, KERAS }
+
+    /** A framework whose defaults a learner takes unless a setting says otherwise. */
+    public enum PresetKind { NONE, SKLEARN, TORCH, KERAS }
 
     public enum OnDiverge { KEEP, RESET }
 
     // ---------------------------------------------------------------- the definitions, once
 
+    public static final LearnerSetting<PresetKind> PRESET = LearnerSetting.choice("preset", PresetKind.NONE, PresetKind.class,
+            "take a framework's defaults for loss, init, lr, eps, betas and eps-form (table below); settings given explicitly win");
+    public static final LearnerSetting<LossKind> LOSS = LearnerSetting.choice("loss", LossKind.HALF_SQUARED, LossKind.class,
+            "half-squared: ½(ŷ − y)², scikit-learn's squared_error; mse: (ŷ − y)², PyTorch's MSELoss and Keras's mse, twice the gradient");
     public static final LearnerSetting<OptimizerKind> OPTIMIZER = LearnerSetting.choice("optimizer", OptimizerKind.SGD,
             OptimizerKind.class, "update rule; adamw is adam with decoupled weight decay (set weight-decay)");
     public static final LearnerSetting<Double> LR = LearnerSetting.number("lr", 0.01, 0, false, Double.POSITIVE_INFINITY,
@@ -82,6 +121,11 @@ public record LearnerConfig(
             "Adam's second-moment decay; also RMSprop's decay ρ");
     public static final LearnerSetting<Double> EPS = LearnerSetting.number("eps", 1e-8, 0, false, Double.POSITIVE_INFINITY,
             "denominator guard of adagrad, rmsprop and adam");
+    public static final LearnerSetting<EpsForm> EPS_FORM = LearnerSetting.choice("eps-form", EpsForm.TORCH, EpsForm.class,
+            "torch: adam divides by √v̂ + ε with v̂ bias-corrected, rmsprop and adagrad by √v + ε; keras: adam by √v + ε with the "
+                    + "correction folded into the step (also scikit-learn's MLP), rmsprop and adagrad by √(v + ε)");
+    public static final LearnerSetting<Double> ACCUMULATOR_INIT = LearnerSetting.number("accumulator-init", 0, 0, true,
+            Double.POSITIVE_INFINITY, "adagrad's starting sum of squared gradients (PyTorch 0, Keras 0.1)");
     public static final LearnerSetting<Boolean> AMSGRAD = LearnerSetting.flag("amsgrad", false,
             "adam/adamw: use the running maximum of the second moment (Reddi et al. 2018)");
     public static final LearnerSetting<Double> WEIGHT_DECAY = LearnerSetting.number("weight-decay", 0, 0, true, Double.POSITIVE_INFINITY,
@@ -97,7 +141,8 @@ public record LearnerConfig(
     public static final LearnerSetting<Double> INTERCEPT_LR = LearnerSetting.optionalNumber("intercept-lr", 0,
             "learning rate of the intercept, if different from lr (follows the same schedule)");
     public static final LearnerSetting<InitKind> INIT = LearnerSetting.choice("init", InitKind.ZEROS, InitKind.class,
-            "start: zeros; normal N(0, 0.05²) (Keras' RandomNormal); he N(0, 2/d); given init-weights");
+            "start: zeros; normal N(0, 0.05²) (Keras' RandomNormal); he N(0, 2/d); uniform U(±1/√d), weights and intercept "
+                    + "(PyTorch's nn.Linear); glorot U(±√(6/(d+1))), intercept 0 (Keras's Dense); given init-weights");
     public static final LearnerSetting<double[]> INIT_WEIGHTS = LearnerSetting.numbers("init-weights",
             "with init=given: d weights, or the intercept then d weights, as the optimizer sees them");
     public static final LearnerSetting<Long> SEED = LearnerSetting.integer("seed", 0, 0,
@@ -106,9 +151,56 @@ public record LearnerConfig(
             OnDiverge.class, "when the weights blow up: keep the last finite ones and stop, or reset to the start and go on");
 
     /** Every setting, in documentation order. */
-    public static final List<LearnerSetting<?>> SETTINGS = List.of(OPTIMIZER, LR, SCHEDULE, POWER, DECAY, STEP, BATCH,
-            L2, CLIP, AVERAGE, MOMENTUM, BETA1, BETA2, EPS, AMSGRAD, WEIGHT_DECAY, STANDARDIZE, SCALE_TARGET, WHITEN,
-            INTERCEPT, INTERCEPT_LR, INIT, INIT_WEIGHTS, SEED, ON_DIVERGE);
+    public static final List<LearnerSetting<?>> SETTINGS = List.of(PRESET, LOSS, OPTIMIZER, LR, SCHEDULE, POWER, DECAY, STEP,
+            BATCH, L2, CLIP, AVERAGE, MOMENTUM, BETA1, BETA2, EPS, EPS_FORM, ACCUMULATOR_INIT, AMSGRAD, WEIGHT_DECAY,
+            STANDARDIZE, SCALE_TARGET, WHITEN, INTERCEPT, INTERCEPT_LR, INIT, INIT_WEIGHTS, SEED, ON_DIVERGE);
+
+    /**
+     * What a preset sets for an optimizer, as text settings: the framework's documented defaults.
+     * PyTorch 1.13 (torch/optim, torch/nn/modules/linear.py), Keras 3 (keras/src/optimizers,
+     * layers/core/dense.py) and scikit-learn 1.2 (SGDRegressor; MLPRegressor's Adam). The sources,
+     * and the checks against the installed PyTorch, are in scripts/golden_presets.py.
+     */
+    public static Map<String, String> presetDefaults(PresetKind preset, OptimizerKind optimizer) {
+        final Map<String, String> d = new LinkedHashMap<>();
+        switch (preset) {
+            case NONE -> {
+            }
+            case SKLEARN -> {
+                // SGDRegressor: ½(ŷ − y)², zeros, eta0 0.01; MLPRegressor's Adam: lr 1e-3, ε 1e-8 added after the correction
+                d.put("loss", "half-squared");
+                d.put("init", "zeros");
+                d.put("lr", optimizer == OptimizerKind.ADAM || optimizer == OptimizerKind.ADAMW ? "0.001" : "0.01");
+                d.put("eps", "1e-8");
+                d.put("eps-form", "keras");
+            }
+            case TORCH -> {
+                d.put("loss", "mse");
+                d.put("init", "uniform");
+                switch (optimizer) {
+                    case ADAM, ADAMW -> d.put("lr", "0.001");
+                    case RMSPROP, ADAGRAD -> d.put("lr", "0.01");
+                    default -> {
+                    } // torch.optim.SGD has no default rate: gapwatch's 0.01 stands
+                }
+                d.put("eps", optimizer == OptimizerKind.ADAGRAD ? "1e-10" : "1e-8");
+                d.put("beta2", optimizer == OptimizerKind.RMSPROP ? "0.99" : "0.999");
+                d.put("eps-form", "torch");
+                d.put("accumulator-init", "0");
+            }
+            case KERAS -> {
+                d.put("loss", "mse");
+                d.put("init", "glorot");
+                d.put("lr", optimizer == OptimizerKind.SGD || optimizer == OptimizerKind.MOMENTUM
+                        || optimizer == OptimizerKind.NESTEROV ? "0.01" : "0.001");
+                d.put("eps", "1e-7");
+                d.put("beta2", optimizer == OptimizerKind.RMSPROP ? "0.9" : "0.999");
+                d.put("eps-form", "keras");
+                d.put("accumulator-init", "0.1");
+            }
+        }
+        return d;
+    }
 
     /** Every default. */
     public static final LearnerConfig DEFAULTS = parse(Map.of());
@@ -149,10 +241,16 @@ public record LearnerConfig(
                         + String.join(", ", SETTINGS.stream().map(LearnerSetting::name).toList()) + ")");
             }
         }
+        // a preset fills in what the user left out; it depends on the optimizer (PyTorch's Adagrad ε is 1e-10, its Adam's 1e-8)
+        final Map<String, String> given = values;
+        values = new LinkedHashMap<>(presetDefaults(get(given, PRESET), get(given, OPTIMIZER)));
+        values.putAll(given);
         final LearnerConfig config = new LearnerConfig(
+                get(values, PRESET), get(values, LOSS),
                 get(values, OPTIMIZER), get(values, LR), get(values, SCHEDULE), get(values, POWER), get(values, DECAY),
                 get(values, STEP), get(values, BATCH), get(values, L2), get(values, CLIP), get(values, AVERAGE),
-                get(values, MOMENTUM), get(values, BETA1), get(values, BETA2), get(values, EPS), get(values, AMSGRAD),
+                get(values, MOMENTUM), get(values, BETA1), get(values, BETA2), get(values, EPS), get(values, EPS_FORM),
+                get(values, ACCUMULATOR_INIT), get(values, AMSGRAD),
                 get(values, WEIGHT_DECAY), get(values, STANDARDIZE), get(values, SCALE_TARGET), get(values, WHITEN),
                 get(values, INTERCEPT), get(values, INTERCEPT_LR), get(values, INIT), get(values, INIT_WEIGHTS),
                 get(values, SEED), get(values, ON_DIVERGE));
@@ -199,13 +297,18 @@ public record LearnerConfig(
         }
     }
 
-    /** The non-default settings as key=value text, for reports. */
+    /**
+     * The settings that differ from the defaults, as key=value text, for reports: the optimizer
+     * and lr always, and with a preset, only what differs from what the preset gives.
+     */
     public String describe() {
         final List<String> parts = new ArrayList<>();
         final Map<String, String> mine = asText(this);
-        final Map<String, String> defaults = asText(DEFAULTS);
+        final Map<String, String> defaults = asText(parse(Map.of(PRESET.name(), LearnerSetting.lower(preset),
+                OPTIMIZER.name(), LearnerSetting.lower(optimizer))));
         for (LearnerSetting<?> s : SETTINGS) {
-            if (s == OPTIMIZER || s == LR || !mine.get(s.name()).equals(defaults.get(s.name()))) {
+            if ((s == PRESET && preset != PresetKind.NONE) || s == OPTIMIZER || s == LR
+                    || !mine.get(s.name()).equals(defaults.get(s.name()))) {
                 parts.add(s.name() + "=" + mine.get(s.name()));
             }
         }
@@ -215,6 +318,8 @@ public record LearnerConfig(
     /** Every setting's value as text, in {@link #SETTINGS} order. */
     public static Map<String, String> asText(LearnerConfig c) {
         final Map<String, String> m = new LinkedHashMap<>();
+        m.put(PRESET.name(), LearnerSetting.lower(c.preset));
+        m.put(LOSS.name(), LearnerSetting.lower(c.loss));
         m.put(OPTIMIZER.name(), LearnerSetting.lower(c.optimizer));
         m.put(LR.name(), LearnerSetting.format(c.lr));
         m.put(SCHEDULE.name(), LearnerSetting.lower(c.schedule));
@@ -229,6 +334,8 @@ public record LearnerConfig(
         m.put(BETA1.name(), LearnerSetting.format(c.beta1));
         m.put(BETA2.name(), LearnerSetting.format(c.beta2));
         m.put(EPS.name(), LearnerSetting.format(c.eps));
+        m.put(EPS_FORM.name(), LearnerSetting.lower(c.epsForm));
+        m.put(ACCUMULATOR_INIT.name(), LearnerSetting.format(c.accumulatorInit));
         m.put(AMSGRAD.name(), Boolean.toString(c.amsgrad));
         m.put(WEIGHT_DECAY.name(), LearnerSetting.format(c.weightDecay));
         m.put(STANDARDIZE.name(), Boolean.toString(c.standardize));

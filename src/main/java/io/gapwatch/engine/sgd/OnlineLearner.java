@@ -4,8 +4,10 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * One online learner: a linear model ŷ = b + wᵀx trained on the squared loss ½(ŷ − y)² one
- * record at a time (or in mini-batches), the way the user's optimizer trains it.
+ * One online learner: a linear model ŷ = b + wᵀx trained on the squared loss one record at a time
+ * (or in mini-batches), the way the user's optimizer trains it. The loss is scikit-learn's
+ * ½(ŷ − y)² or PyTorch's and Keras's (ŷ − y)² ({@code loss}): the second has twice the gradient,
+ * written below as the factor s = 1 or 2.
  *
  * <h2>Working coordinates</h2>
  * The optimizer sees θ̃ = (b̃, w̃) on the inputs as the user prepares them: raw, or features
@@ -19,7 +21,7 @@ import java.util.SplittableRandom;
  * <h2>One step</h2>
  * For a batch B (of {@code batch} records, each predicted with the θ̃ of the batch's start):
  * <pre>
- *   g = (1/|B|) Σ_B (θ̃ᵀx̃ − ỹ) x̃  +  l2 · (0, w̃)        gradient of ½(ŷ − y)² + ½ l2 ‖w‖²
+ *   g = (s/|B|) Σ_B (θ̃ᵀx̃ − ỹ) x̃  +  l2 · (0, w̃)      gradient of ½s(ŷ − y)² + ½ l2 ‖w‖²
  *   g ← g · min(1, clip/‖g‖)                             clipping by global norm
  *   g ← (XᵀX/n)⁻¹ g                                      whitening, through the exact fit's factor
  *   w̃ ← w̃ (1 − η_t · weight-decay)                       decoupled weight decay (AdamW)
@@ -52,6 +54,8 @@ public final class OnlineLearner {
     private final int p;
     private final int offset;
     private final boolean sklearnPath;
+    /** d loss / d ŷ per unit residual: 1 for ½(ŷ − y)², 2 for (ŷ − y)². */
+    private final double lossScale;
     private final int window;
 
     private final UpdateRule rule;
@@ -96,8 +100,10 @@ public final class OnlineLearner {
         this.offset = config.intercept() ? 1 : 0;
         this.p = features + offset;
         this.window = window;
+        this.lossScale = config.loss().scale();
         this.sklearnPath = config.optimizer() == LearnerConfig.OptimizerKind.SGD && config.batch() == 1
-                && config.l2() == 0.0 && config.clip() == 0.0 && !config.whiten() && config.weightDecay() == 0.0;
+                && config.l2() == 0.0 && config.clip() == 0.0 && !config.whiten() && config.weightDecay() == 0.0
+                && config.loss() == LearnerConfig.LossKind.HALF_SQUARED;
         this.rule = UpdateRule.of(config, p);
         this.theta = new double[p];
         this.start = new double[p];
@@ -123,6 +129,20 @@ public final class OnlineLearner {
                 // the intercept starts at zero, as in Keras and PyTorch's He initializers
                 for (int j = 0; j < features; j++) {
                     out[offset + j] = sd * gaussian(random);
+                }
+            }
+            case UNIFORM, GLOROT -> {
+                // PyTorch's nn.Linear draws weights and bias from U(±1/√fan_in); Keras's Dense its kernel
+                // from U(±√(6/(fan_in + fan_out))) with fan_out 1, and starts the bias at zero
+                final int fanIn = Math.max(1, features);
+                final boolean torch = config.init() == LearnerConfig.InitKind.UNIFORM;
+                final double bound = torch ? 1.0 / Math.sqrt(fanIn) : Math.sqrt(6.0 / (fanIn + 1));
+                final SplittableRandom random = new SplittableRandom(config.seed());
+                for (int j = 0; j < features; j++) {
+                    out[offset + j] = bound * (2.0 * random.nextDouble() - 1.0);
+                }
+                if (offset == 1) {
+                    out[0] = torch ? bound * (2.0 * random.nextDouble() - 1.0) : 0.0;
                 }
             }
             case GIVEN -> {
@@ -236,22 +256,23 @@ public final class OnlineLearner {
         final double target = targetMoments == null ? y : (y - targetMoments.mean(0)) / targetMoments.scale(0);
         maxRowNormSquared = Math.max(maxRowNormSquared, rowNormSquared);
         final double residual = working - target;
-        loss.add(0.5 * residual * residual, window, stepsSinceStart + 1);
+        loss.add(config.loss().of(residual), window, stepsSinceStart + 1);
 
         if (sklearnPath) {
             stepLikeScikitLearn(in, inOffset, working, residual, rowNormSquared);
             return prediction;
         }
+        final double slope = lossScale * residual; // d loss / d ŷ
         if (offset == 1) {
-            gradient[0] += residual;
+            gradient[0] += slope;
         }
         for (int j = 0; j < features; j++) {
-            gradient[offset + j] += residual * in[inOffset + j];
+            gradient[offset + j] += slope * in[inOffset + j];
         }
         if (++inBatch == config.batch()) {
-            // one record's gradient r·x̃ has norm |r|·‖x̃‖; a batch's is measured in the step
+            // one record's gradient s·r·x̃ has norm |s·r|·‖x̃‖; a batch's is measured in the step
             step(preconditioner, config.batch() == 1 && config.l2() == 0.0
-                    ? Math.abs(residual) * Math.sqrt(rowNormSquared) : Double.NaN);
+                    ? Math.abs(slope) * Math.sqrt(rowNormSquared) : Double.NaN);
         }
         return prediction;
     }
@@ -509,7 +530,7 @@ public final class OnlineLearner {
         return rateRatio.value();
     }
 
-    /** Mean training loss ½(ŷ − y)² in working units over the last {@code window} records. */
+    /** Mean training loss, ½(ŷ − y)² or (ŷ − y)² as the learner's {@code loss} says, in working units over the last {@code window} records. */
     public double meanLoss() {
         return loss.value();
     }

@@ -31,9 +31,10 @@ public interface UpdateRule {
             case SGD -> new GradientDescent();
             case MOMENTUM -> new Momentum(p, config.momentum(), false);
             case NESTEROV -> new Momentum(p, config.momentum(), true);
-            case ADAGRAD -> new Adagrad(p, config.eps());
-            case RMSPROP -> new RmsProp(p, config.beta2(), config.eps());
-            case ADAM, ADAMW -> new Adam(p, config.beta1(), config.beta2(), config.eps(), config.amsgrad());
+            case ADAGRAD -> new Adagrad(p, config.eps(), config.epsForm() == LearnerConfig.EpsForm.KERAS, config.accumulatorInit());
+            case RMSPROP -> new RmsProp(p, config.beta2(), config.eps(), config.epsForm() == LearnerConfig.EpsForm.KERAS);
+            case ADAM, ADAMW -> new Adam(p, config.beta1(), config.beta2(), config.eps(), config.amsgrad(),
+                    config.epsForm() == LearnerConfig.EpsForm.KERAS);
         };
     }
 
@@ -124,29 +125,46 @@ public interface UpdateRule {
         }
     }
 
-    /** Duchi et al. 2011: G ← G + g², θ ← θ − η g / (√G + ε). */
+    /**
+     * Duchi et al. 2011: G ← G + g², θ ← θ − η g / (√G + ε) (PyTorch, G₀ = 0), or
+     * θ ← θ − η g / √(G + ε) (Keras, G₀ = 0.1).
+     */
     final class Adagrad extends PerCoordinate {
         private final double eps;
+        private final boolean epsInsideRoot;
+        private final double initial;
         private final double[] sumOfSquares;
 
-        Adagrad(int p, double eps) {
+        Adagrad(int p, double eps, boolean epsInsideRoot, double initial) {
             this.eps = eps;
+            this.epsInsideRoot = epsInsideRoot;
+            this.initial = initial;
             this.sumOfSquares = new double[p];
+            java.util.Arrays.fill(sumOfSquares, initial);
         }
 
         @Override
         public void stepRange(double[] theta, double[] gradient, double rate, int from, int to) {
-            for (int i = from; i < to; i++) {
-                final double g = gradient[i];
-                final double s = sumOfSquares[i] + g * g;
-                sumOfSquares[i] = s;
-                theta[i] -= rate * g / (Math.sqrt(s) + eps);
+            if (epsInsideRoot) {
+                for (int i = from; i < to; i++) {
+                    final double g = gradient[i];
+                    final double s = sumOfSquares[i] + g * g;
+                    sumOfSquares[i] = s;
+                    theta[i] -= rate * g / Math.sqrt(s + eps);
+                }
+            } else {
+                for (int i = from; i < to; i++) {
+                    final double g = gradient[i];
+                    final double s = sumOfSquares[i] + g * g;
+                    sumOfSquares[i] = s;
+                    theta[i] -= rate * g / (Math.sqrt(s) + eps);
+                }
             }
         }
 
         @Override
         public void reset() {
-            java.util.Arrays.fill(sumOfSquares, 0.0);
+            java.util.Arrays.fill(sumOfSquares, initial);
         }
 
         @Override
@@ -155,25 +173,39 @@ public interface UpdateRule {
         }
     }
 
-    /** Tieleman &amp; Hinton 2012: E ← ρ E + (1 − ρ) g², θ ← θ − η g / (√E + ε). */
+    /**
+     * Tieleman &amp; Hinton 2012: E ← ρ E + (1 − ρ) g², θ ← θ − η g / (√E + ε) (PyTorch), or
+     * θ ← θ − η g / √(E + ε) (Keras).
+     */
     final class RmsProp extends PerCoordinate {
         private final double rho;
         private final double eps;
+        private final boolean epsInsideRoot;
         private final double[] meanSquare;
 
-        RmsProp(int p, double rho, double eps) {
+        RmsProp(int p, double rho, double eps, boolean epsInsideRoot) {
             this.rho = rho;
             this.eps = eps;
+            this.epsInsideRoot = epsInsideRoot;
             this.meanSquare = new double[p];
         }
 
         @Override
         public void stepRange(double[] theta, double[] gradient, double rate, int from, int to) {
-            for (int i = from; i < to; i++) {
-                final double g = gradient[i];
-                final double e = rho * meanSquare[i] + (1 - rho) * g * g;
-                meanSquare[i] = e;
-                theta[i] -= rate * g / (Math.sqrt(e) + eps);
+            if (epsInsideRoot) {
+                for (int i = from; i < to; i++) {
+                    final double g = gradient[i];
+                    final double e = rho * meanSquare[i] + (1 - rho) * g * g;
+                    meanSquare[i] = e;
+                    theta[i] -= rate * g / Math.sqrt(e + eps);
+                }
+            } else {
+                for (int i = from; i < to; i++) {
+                    final double g = gradient[i];
+                    final double e = rho * meanSquare[i] + (1 - rho) * g * g;
+                    meanSquare[i] = e;
+                    theta[i] -= rate * g / (Math.sqrt(e) + eps);
+                }
             }
         }
 
@@ -198,13 +230,16 @@ public interface UpdateRule {
      * which is exactly θ − η m̂ / (√v̂ + ε) with m̂, v̂ the bias-corrected moments (PyTorch's form),
      * with one square root and one division per coordinate instead of two divisions. β₁ᵗ and β₂ᵗ
      * are kept as running products, not computed with pow, so that the golden trajectories of
-     * scripts/golden_trajectories.py reproduce to the last bit.
+     * scripts/golden_trajectories.py reproduce to the last bit. Keras and scikit-learn's MLP add
+     * their ε in this efficient form as it stands, ε̂_t = ε ({@code eps-form=keras}): a different
+     * optimizer whenever √v is as small as ε.
      */
     final class Adam extends PerCoordinate {
         private final double beta1;
         private final double beta2;
         private final double eps;
         private final boolean amsgrad;
+        private final boolean epsUnscaled;
         private final double[] first;
         private final double[] second;
         private final double[] secondMax;
@@ -213,11 +248,12 @@ public interface UpdateRule {
         private double rootCorrection2;
         private double over1;
 
-        Adam(int p, double beta1, double beta2, double eps, boolean amsgrad) {
+        Adam(int p, double beta1, double beta2, double eps, boolean amsgrad, boolean epsUnscaled) {
             this.beta1 = beta1;
             this.beta2 = beta2;
             this.eps = eps;
             this.amsgrad = amsgrad;
+            this.epsUnscaled = epsUnscaled;
             this.first = new double[p];
             this.second = new double[p];
             this.secondMax = new double[amsgrad ? p : 0];
@@ -234,7 +270,7 @@ public interface UpdateRule {
         @Override
         public void stepRange(double[] theta, double[] gradient, double rate, int from, int to) {
             final double stepSize = rate * over1;
-            final double epsHat = eps * rootCorrection2;
+            final double epsHat = epsUnscaled ? eps : eps * rootCorrection2;
             if (amsgrad) {
                 for (int i = from; i < to; i++) {
                     final double g = gradient[i];
