@@ -69,53 +69,6 @@ class ReadmeTest {
         assertThat(readme).contains(io.gapwatch.app.ReferenceTables.learnerSettings());
         assertThat(readme).contains(io.gapwatch.app.ReferenceTables.findings());
         assertThat(readme).contains(io.gapwatch.app.ReferenceTables.metrics());
-    }
-
-    @Test
-    void shouldDocumentEveryJsonFieldAndNoOther() throws IOException {
-        final StringWriter out = new StringWriter();
-        final int exit = Gapwatch.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true))
-                .execute("replay", "--csv", "examples/collinear.csv", "--target", "y", "--json", "-",
-                        "--learner", "only:optimizer=adam");
-        assertThat(exit).isZero();
-        final JsonNode root = new ObjectMapper().readTree(out.toString());
-
-        final Set<String> emitted = new TreeSet<>();
-        collect(root, "", emitted);
-        for (String path : emitted) {
-            final String documented = path.replace("learners.only", "learners.NAME");
-            if (documented.equals("learners.NAME")) {
-                continue; // the learner's name is the key: "`learners`, one object per learner, by name"
-            }
-            final String leaf = path.substring(path.lastIndexOf('.') + 1);
-            assertThat(readme.contains("`" + documented + "`") || readme.contains("`" + leaf + "`"))
-                    .as("README documents JSON field %s", documented).isTrue();
-        }
-        // and nothing documented under exact. is stale
-        final Matcher documented = Pattern.compile("`exact\\.([a-z0-9_]+)`").matcher(readme);
-        final List<String> stale = new ArrayList<>();
-        while (documented.find()) {
-            if (!root.get("exact").has(documented.group(1))) {
-                stale.add(documented.group(1));
-            }
-        }
-        assertThat(stale).as("documented but not emitted").isEmpty();
-    }
-
-    private static void collect(JsonNode node, String prefix, Set<String> paths) {
-        if (node.isObject()) {
-            final Iterator<String> names = node.fieldNames();
-            while (names.hasNext()) {
-                final String name = names.next();
-                final String path = prefix.isEmpty() ? name : prefix + "." + name;
-                paths.add(path);
-                if (prefix.equals("options") || prefix.startsWith("exact.") || prefix.startsWith("learners.") && prefix.indexOf('.', 9) > 0) {
-                    continue; // options.* and nested objects: documented together with their parent
-                }
-                collect(node.get(name), path, paths);
-            }
-        } else if (node.isArray() && node.size() > 0 && node.get(0).isObject()) {
-            collect(node.get(0), prefix, paths);
-        }
+        assertThat(readme).contains(io.gapwatch.app.ReferenceTables.reportFields());
     }
 }

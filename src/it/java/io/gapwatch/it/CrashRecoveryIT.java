@@ -130,7 +130,7 @@ class CrashRecoveryIT {
             for (int m = 0; m < MODELS; m++) {
                 final JsonNode actual = StreamProcessorIT.model(cluster, service, "model-" + m, PER_MODEL);
                 final JsonNode wanted = new ObjectMapper().readTree(ReportJson.compact().writeValueAsString(
-                        ReportJson.summary(Diagnostics.report(expected.get(m)), "target", ModelOptions.DEFAULT_WINDOW)));
+                        ReportJson.summary("model-" + m, null, ModelOptions.DEFAULT_WINDOW, Diagnostics.report(expected.get(m)))));
                 StreamProcessorIT.assertSameNumbers(StreamProcessorIT.normalized(actual), StreamProcessorIT.normalized(wanted));
             }
         }

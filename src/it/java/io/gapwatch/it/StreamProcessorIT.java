@@ -246,7 +246,7 @@ class StreamProcessorIT {
             final JsonNode restored = model(cluster, service, "wide", n);
             // through JSON text as the HTTP answer went, so NaN is the string "NaN" on both sides
             final JsonNode wanted = JSON.readTree(ReportJson.compact().writeValueAsString(
-                    ReportJson.summary(Diagnostics.report(expected), "target", ModelOptions.DEFAULT_WINDOW)));
+                    ReportJson.summary("wide", null, ModelOptions.DEFAULT_WINDOW, Diagnostics.report(expected))));
             assertSameNumbers(normalized(restored), normalized(wanted));
         }
     }

@@ -17,7 +17,34 @@ public final class ReferenceTables {
 
     /** Every table, in README order. */
     public static java.util.List<String> all() {
-        return java.util.List.of(configuration(), metrics(), findings(), learnerSettings());
+        return java.util.List.of(configuration(), metrics(), findings(), learnerSettings(), reportFields());
+    }
+
+    /** Records with more fields than this get a row per field; smaller ones are described by their parent's doc. */
+    static final int EXPANDED = 6;
+
+    /**
+     * One row per field of the report, from the docs of its one definition, the Avro schema
+     * {@code ModelDiagnosis}: what the reports topic carries and replay --json and the HTTP API
+     * render as JSON.
+     */
+    public static String reportFields() {
+        final StringBuilder s = new StringBuilder("| field | meaning |\n|---|---|\n");
+        fields(io.gapwatch.avro.ModelDiagnosis.getClassSchema(), "", s);
+        return s.toString();
+    }
+
+    private static void fields(org.apache.avro.Schema record, String prefix, StringBuilder s) {
+        for (org.apache.avro.Schema.Field field : record.getFields()) {
+            final String path = prefix + field.name();
+            s.append("| `").append(path).append("` | ").append(field.doc().replace("|", "\\|")).append(" |\n");
+            final org.apache.avro.Schema type = field.schema();
+            if (type.getType() == org.apache.avro.Schema.Type.RECORD && type.getFields().size() > EXPANDED) {
+                fields(type, path + ".", s);
+            } else if (type.getType() == org.apache.avro.Schema.Type.MAP && type.getValueType().getType() == org.apache.avro.Schema.Type.RECORD) {
+                fields(type.getValueType(), path + ".NAME.", s);
+            }
+        }
     }
 
     /** One row per learner setting: name, accepted values, default, meaning. */

@@ -94,7 +94,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         if (json != null) {
             final String text = ReportJson.mapper().writeValueAsString(
-                    ReportJson.summary(result.report(), result.target(), window)) + System.lineSeparator();
+                    ReportJson.summary(csv.getFileName().toString(), result.target(), window, result.report())) + System.lineSeparator();
             if (jsonToStdout) {
                 out.print(text);
             } else {

@@ -193,9 +193,7 @@ public final class HttpApi implements AutoCloseable {
         if (loaded == null) {
             return new Response(404, JSON, error("no model '" + id + "' here"));
         }
-        final ObjectNode node = ReportJson.summary(Diagnostics.report(loaded.model()), "target", window);
-        node.put("model", id);
-        return new Response(200, JSON, bytes(node));
+        return new Response(200, JSON, bytes(ReportJson.summary(id, null, window, Diagnostics.report(loaded.model()))));
     }
 
     private ReadOnlyKeyValueStore<String, byte[]> store(String name) {

@@ -45,116 +45,9 @@ public final class ReportJson {
         return COMPACT;
     }
 
-    /** {@code records}, {@code features}, {@code target}, {@code options}, {@code exact}, {@code learners}, {@code findings}. */
-    public static ObjectNode summary(ModelReport report, String target, int window) {
-        final ObjectNode root = NODES.objectNode();
-        root.put("records", report.records());
-        root.put("passes", report.passes());
-        final ArrayNode features = root.putArray("features");
-        report.featureNames().forEach(features::add);
-        root.put("target", target);
-        final LeastSquaresOptions options = report.exact().options();
-        final ObjectNode opts = root.putObject("options");
-        opts.put("intercept", options.intercept());
-        opts.put("forgetting", options.forgetting());
-        opts.put("ridge", options.ridge());
-        opts.put("window", window);
-        root.set("exact", exact(report.exact()));
-        final ObjectNode learners = root.putObject("learners");
-        for (LearnerReport learner : report.learners()) {
-            learners.set(learner.name(), learner(learner));
-        }
-        root.set("findings", findings(report.findings()));
-        return root;
-    }
-
-    /** The exact fit: coefficients, in-sample and prequential quality, conditioning, rank, null and weak directions. */
-    public static ObjectNode exact(ExactReport exact) {
-        final Conditioning conditioning = exact.conditioning();
-        final ObjectNode node = NODES.objectNode();
-        node.put("intercept", exact.intercept());
-        node.set("weights", doubles(exact.weights()));
-        node.put("r2", exact.r2());
-        node.put("mse", exact.mse());
-        node.put("sse", exact.sse());
-        node.put("n_eff", exact.nEff());
-        node.put("solve_method", exact.solveMethod().name().toLowerCase(Locale.ROOT));
-        node.put("prequential_r2", exact.prequentialR2());
-        node.put("prequential_mse", exact.prequentialMse());
-        node.put("prequential_records", exact.prequentialRecords());
-        node.put("drift", exact.driftAbsolute());
-        node.put("drift_relative", exact.driftRelative());
-        node.put("target_mean", exact.targetMean());
-        node.put("target_std", exact.targetStd());
-        node.put("rank", conditioning.rank());
-        node.put("parameters", conditioning.parameters());
-        node.put("rank_tolerance", conditioning.rankTolerance());
-        node.put("condition_number", conditioning.conditionNumber());
-        node.put("condition_number_scaled", conditioning.scaledConditionNumber());
-        final ObjectNode hessian = node.putObject("hessian_eigenvalues");
-        hessian.put("max", conditioning.hessianMax());
-        hessian.put("min", conditioning.hessianMin());
-        hessian.put("min_identifiable", conditioning.hessianMinIdentifiable());
-        node.set("singular_values", doubles(conditioning.singularValues()));
-        node.set("singular_values_scaled", doubles(conditioning.scaledSingularValues()));
-        node.put("null_space_dimension", conditioning.nullSpaceDimension());
-        node.set("null_directions", directions(conditioning.nullDirections()));
-        node.set("weak_directions", directions(conditioning.weakDirections()));
-        return node;
-    }
-
-    /** One learner against the exact fit. */
-    public static ObjectNode learner(LearnerReport r) {
-        final ObjectNode node = NODES.objectNode();
-        node.put("settings", r.settings());
-        node.put("optimizer", r.optimizer());
-        node.put("intercept", r.intercept());
-        node.set("weights", doubles(r.weights()));
-        node.put("r2", r.r2());
-        node.put("r2_gap", r.r2Gap());
-        node.put("mse", r.mse());
-        node.put("excess_mse", r.excessMse());
-        node.put("weight_gap", r.weightGap());
-        node.put("weight_gap_relative", r.weightGapRelative());
-        node.put("weight_gap_identifiable", r.weightGapIdentifiable());
-        node.put("weight_gap_null", r.weightGapNull());
-        node.put("prequential_r2", r.prequentialR2());
-        node.put("prequential_mse", r.prequentialMse());
-        node.put("gradient_norm", r.gradientNorm());
-        node.put("last_gradient_norm", r.lastGradientNorm());
-        node.put("in_sample_gradient_norm", r.inSampleGradientNorm());
-        node.put("weight_norm", r.weightNorm());
-        node.put("update_ratio", r.updateRatio());
-        node.put("rate_ratio", r.rateRatio());
-        node.put("loss", r.loss());
-        node.put("lr", r.lr());
-        node.put("lr_stability_bound", r.lrStabilityBound());
-        node.put("lr_record_bound", r.lrRecordBound());
-        node.put("hessian_max", r.hessianMax());
-        node.put("hessian_min_identifiable", r.hessianMinIdentifiable());
-        node.put("steps_to_converge", r.stepsToConverge());
-        node.put("noise_floor_mse", r.noiseFloorMse());
-        node.put("steps", r.steps());
-        node.put("diverged", r.diverged());
-        node.put("divergences", r.divergences());
-        node.put("drift", r.driftAbsolute());
-        node.put("drift_relative", r.driftRelative());
-        return node;
-    }
-
-    public static ArrayNode findings(List<Finding> findings) {
-        final ArrayNode array = NODES.arrayNode();
-        for (Finding f : findings) {
-            final ObjectNode node = array.addObject();
-            node.put("code", f.code().code());
-            if (f.learner() == null) {
-                node.putNull("learner");
-            } else {
-                node.put("learner", f.learner());
-            }
-            node.put("message", f.message());
-        }
-        return array;
+    /** The diagnosis as JSON: its contract, {@link DiagnosisRecords#diagnosis}, rendered field for field. */
+    public static ObjectNode summary(String model, String target, int window, ModelReport report) {
+        return AvroJson.render(DiagnosisRecords.diagnosis(model, target, window, report));
     }
 
     /**
@@ -194,19 +87,6 @@ public final class ReportJson {
         final ArrayNode codes = root.putArray("findings");
         report.findings().forEach(f -> codes.add(f.learner() == null ? f.code().code() : f.code().code() + ":" + f.learner()));
         return root;
-    }
-
-    private static ArrayNode directions(List<Conditioning.NullDirection> list) {
-        final ArrayNode directions = NODES.arrayNode();
-        for (Conditioning.NullDirection direction : list) {
-            final ObjectNode d = directions.addObject();
-            final ArrayNode names = d.putArray("features");
-            direction.features().forEach(names::add);
-            d.set("loadings", doubles(direction.loadings()));
-            d.set("scaled_loadings", doubles(direction.scaledLoadings()));
-            d.put("singular_value_scaled", direction.scaledSingularValue());
-        }
-        return directions;
     }
 
     static ArrayNode doubles(double[] values) {

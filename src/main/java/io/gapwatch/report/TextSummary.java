@@ -33,8 +33,14 @@ public final class TextSummary {
                 o.intercept() ? "with intercept" : "no intercept", num(o.forgetting()), num(o.ridge()),
                 e.solveMethod().name().toLowerCase(Locale.ROOT).replace('_', ' '));
         out.printf(Locale.ROOT, "  R² %s   MSE %s   rank %d of %d%n", num(e.r2()), num(e.mse()), c.rank(), c.parameters());
-        out.printf(Locale.ROOT, "  condition number %s raw, %s with columns scaled to unit norm%n",
-                sci(c.conditionNumber()), sci(c.scaledConditionNumber()));
+        if (c.rankDeficient() && c.rank() > 0) {
+            out.printf(Locale.ROOT, "  condition number over its %d determined directions %s raw, %s standardized (∞ over all %d)%n",
+                    c.rank(), sci(c.singularValues()[0] / c.singularValues()[c.rank() - 1]), sci(e.conditionNumberStandardized()),
+                    c.parameters());
+        } else {
+            out.printf(Locale.ROOT, "  condition number %s raw, %s with columns scaled to unit norm, %s standardized%n",
+                    sci(c.conditionNumber()), sci(c.scaledConditionNumber()), sci(e.conditionNumberStandardized()));
+        }
         out.printf(Locale.ROOT, "  mean-loss Hessian eigenvalues: max %s, min %s (smallest identifiable %s)%n",
                 sci(c.hessianMax()), sci(c.hessianMin()), sci(c.hessianMinIdentifiable()));
         out.println();

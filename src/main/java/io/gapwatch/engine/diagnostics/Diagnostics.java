@@ -39,26 +39,30 @@ public final class Diagnostics {
         for (int j = 0; j < d; j++) {
             weights[j] = exact.weight(j);
         }
+        // the Hessian a standardizing learner sees: whether standardizing is the fix, and what is left after it
+        final double[] correlation = slot ? ConditioningAnalysis.correlationEigenvalues(exact) : null;
         final Prequential exactScore = model.exactScore();
         final ExactReport exactReport = new ExactReport(exact.options(), exact.intercept(), weights, best,
                 exact.r2(), exact.mse(), exact.sse(), nEff, exact.solveMethod(), conditioning,
                 exactScore.r2(), exactScore.mse(), exactScore.count(),
                 model.exactDriftAbsolute(), model.exactDriftRelative(),
-                exact.targetMean(), nEff > 0 ? Math.sqrt(tss / nEff) : Double.NaN);
-
-        double[] correlation = null;
-        for (OnlineLearner learner : model.learners()) {
-            if (learner.config().standardize() && correlation == null) {
-                correlation = ConditioningAnalysis.correlationEigenvalues(exact);
-            }
-        }
+                exact.targetMean(), nEff > 0 ? Math.sqrt(tss / nEff) : Double.NaN,
+                standardizedConditionNumber(conditioning, correlation),
+                nEff > 0 ? exact.excessSse(new double[p]) / nEff : Double.NaN);
 
         final List<LearnerReport> learners = new ArrayList<>();
         final double[] theta = new double[p];
         final double[] difference = new double[p];
         final double[] gradient = new double[p];
+        final double[] start = new double[p];
         for (int i = 0; i < model.learners().size(); i++) {
             final OnlineLearner learner = model.learners().get(i);
+            learner.startCoefficients(start, slot);
+            final double startExcess = nEff > 0 ? exact.excessSse(start) / nEff : Double.NaN;
+            for (int k = 0; k < p; k++) {
+                start[k] -= best[k];
+            }
+            final double startGap = norm(start);
             learner.coefficients(theta, slot);
             final double sse = exact.sse(theta);
             final double excessSse = exact.excessSse(theta);
@@ -91,11 +95,27 @@ public final class Diagnostics {
                     curvature.stepsToConverge(learner.config(), lr),
                     noiseFloor(learner.config(), lr * learner.config().loss().scale(), exact.mse(), trace(learner.config(), exact)),
                     learner.steps(), learner.diverged(), learner.divergences(),
-                    model.learnerDriftAbsolute(i), model.learnerDriftRelative(i)));
+                    model.learnerDriftAbsolute(i), model.learnerDriftRelative(i), startGap, startExcess));
         }
         final List<LearnerReport> learnerReports = List.copyOf(learners);
         final List<Finding> findings = Findings.derive(model, exactReport, learnerReports);
         return new ModelReport(exact.count(), model.passes(), model.featureNames(), exactReport, learnerReports, findings);
+    }
+
+    /**
+     * √(λ_max/λ_min) over the determined directions of the standardized design's second moment,
+     * [[1, 0], [0, C]] with C the correlation matrix; without an intercept, of the column-scaled
+     * design (σ₁/σ_rank). NaN before any record.
+     */
+    static double standardizedConditionNumber(Conditioning c, double[] correlation) {
+        if (c.rank() == 0) {
+            return Double.NaN;
+        }
+        if (correlation == null || correlation.length == 0) {
+            return c.scaledSingularValues()[0] / c.scaledSingularValues()[c.rank() - 1];
+        }
+        final Curvature standardized = Curvature.ofCorrelation(correlation);
+        return Math.sqrt(standardized.max() / standardized.minIdentifiable());
     }
 
     /**
@@ -117,16 +137,21 @@ public final class Diagnostics {
                 return new Curvature(1.0, 1.0);
             }
             if (c.standardize() && correlation != null && correlation.length > 0) {
-                double min = 1.0; // the intercept's direction
-                final double tolerance = Math.ulp(1.0) * correlation.length * Math.max(1.0, correlation[0]) * 1e3;
-                for (double lambda : correlation) {
-                    if (lambda > tolerance) {
-                        min = Math.min(min, lambda);
-                    }
-                }
-                return new Curvature(Math.max(1.0, correlation[0]), min);
+                return ofCorrelation(correlation);
             }
             return new Curvature(conditioning.hessianMax(), conditioning.hessianMinIdentifiable());
+        }
+
+        // [[1, 0], [0, C]]: the intercept's 1 and the correlation eigenvalues above their roundoff
+        static Curvature ofCorrelation(double[] correlation) {
+            double min = 1.0; // the intercept's direction
+            final double tolerance = Math.ulp(1.0) * correlation.length * Math.max(1.0, correlation[0]) * 1e3;
+            for (double lambda : correlation) {
+                if (lambda > tolerance) {
+                    min = Math.min(min, lambda);
+                }
+            }
+            return new Curvature(Math.max(1.0, correlation[0]), min);
         }
 
         // heavy ball is stable for ηλ < 2(1+μ); Nesterov's form for ηλ < 2(1+μ)/(1+2μ)

@@ -13,6 +13,10 @@ import io.gapwatch.engine.exact.SolveMethod;
  * @param driftRelative       the same relative to ‖θ*‖ at the window's start
  * @param targetMean          weighted mean of the target
  * @param targetStd           weighted standard deviation of the target, √(TSS/n_eff)
+ * @param conditionNumberStandardized the condition number over its determined directions of the design a learner
+ *                            sees once it standardizes its features, √(λ_max/λ_min) of [[1, 0], [0, C]] with C the
+ *                            correlation matrix (without an intercept: of the column-scaled design)
+ * @param zeroExcessMse       ‖Rθ*‖² / n_eff: the excess MSE of all-zero weights, where a learner started at zeros begins
  */
 public record ExactReport(
         LeastSquaresOptions options,
@@ -31,5 +35,7 @@ public record ExactReport(
         double driftAbsolute,
         double driftRelative,
         double targetMean,
-        double targetStd) {
+        double targetStd,
+        double conditionNumberStandardized,
+        double zeroExcessMse) {
 }

@@ -27,6 +27,8 @@ package io.gapwatch.engine.diagnostics;
  *                               ln(1000)/(η λ_min); NaN for adaptive optimizers
  * @param noiseFloorMse          the excess MSE single-record steps of this η leave at equilibrium, η·MSE*·tr(H)/2
  *                               (Widrow &amp; Stearns' misadjustment of LMS); NaN for adaptive optimizers and mini-batches
+ * @param startWeightGap         ‖θ₀ − θ*‖: how far the learner's starting weights lie from the exact fit
+ * @param startExcessMse         ‖R(θ₀ − θ*)‖² / n_eff: the excess MSE it started with, from which it must descend
  */
 public record LearnerReport(
         String name,
@@ -62,5 +64,7 @@ public record LearnerReport(
         boolean diverged,
         long divergences,
         double driftAbsolute,
-        double driftRelative) {
+        double driftRelative,
+        double startWeightGap,
+        double startExcessMse) {
 }

@@ -23,6 +23,11 @@ import java.util.List;
  *                              weakly: scaled σ / σ_max at most {@link ConditioningAnalysis#WEAK}, but above the rank
  *                              tolerance. Their features are nearly collinear
  * @param nullBasis             an orthonormal basis (rows, original units, θ order) of all p − rank null directions
+ * @param dependencies          each dependent column (exactly, then nearly) through a basis of the earliest columns:
+ *                              "x2 = x1 + 1"; see {@link Dependencies}. Empty when every column is determined
+ * @param rankWithoutIntercept  the rank the design would have without its intercept column (rank − 1 when the
+ *                              intercept takes part in no dependency); equals p − 1 when dropping the intercept
+ *                              alone makes every weight identifiable
  */
 public record Conditioning(
         double[] singularValues,
@@ -38,7 +43,9 @@ public record Conditioning(
         List<NullDirection> nullDirections,
         int nullSpaceDimension,
         List<NullDirection> weakDirections,
-        double[][] nullBasis) {
+        double[][] nullBasis,
+        List<Dependencies.Relation> dependencies,
+        int rankWithoutIntercept) {
 
     /** True when some combination of coefficients is not determined by the data. */
     public boolean rankDeficient() {

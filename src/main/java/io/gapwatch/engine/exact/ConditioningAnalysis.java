@@ -46,7 +46,7 @@ public final class ConditioningAnalysis {
         final List<String> names = parameterNames(estimator.options().intercept(), featureNames);
         if (estimator.count() == 0) {
             return new Conditioning(new double[0], new double[0], Double.NaN, Double.NaN, 0, p, 0.0,
-                    Double.NaN, Double.NaN, Double.NaN, List.of(), p, List.of(), identity(p));
+                    Double.NaN, Double.NaN, Double.NaN, List.of(), p, List.of(), identity(p), List.of(), 0);
         }
         final double[][] factor = estimator.factor();
         final DMatrixRMaj raw = new DMatrixRMaj(p, p);
@@ -85,6 +85,9 @@ public final class ConditioningAnalysis {
         final List<Conditioning.NullDirection> nullDirections = new ArrayList<>();
         final List<Conditioning.NullDirection> weakDirections = new ArrayList<>();
         double[][] nullBasis = new double[0][];
+        List<Dependencies.Relation> dependencies = List.of();
+        final boolean intercept = estimator.options().intercept();
+        int rankWithoutIntercept = intercept ? rank - 1 : rank;
         if (scaledSigma[p - 1] <= WEAK * scaledSigma[0]) {
             scaledSvd = svd(scaled, true);
             scaledSigma = scaledSvd.values;
@@ -103,11 +106,34 @@ public final class ConditioningAnalysis {
             }
             final int independent = Orthonormal.basisInPlace(nullBasis);
             nullBasis = java.util.Arrays.copyOf(nullBasis, independent);
+
+            // flat directions: the null ones, then the weak ones
+            int weakStart = rank;
+            while (weakStart > 0 && scaledSigma[weakStart - 1] <= WEAK * scaledSigma[0]) {
+                weakStart--;
+            }
+            final int[] flat = new int[p - weakStart];
+            for (int r = rank; r < p; r++) {
+                flat[r - rank] = scaledSvd.order[r];
+            }
+            for (int r = weakStart; r < rank; r++) {
+                flat[p - rank + r - weakStart] = scaledSvd.order[r];
+            }
+            dependencies = Dependencies.of(scaledSvd.v, flat, scale, names, factor, intercept);
+            if (intercept && rank < p) {
+                // dropping column 0 removes one null direction exactly when the intercept takes part in one
+                double along = 0.0;
+                for (int r = rank; r < p; r++) {
+                    final double v0 = scaledSvd.v.unsafe_get(0, scaledSvd.order[r]);
+                    along += v0 * v0;
+                }
+                rankWithoutIntercept = along > Dependencies.INDEPENDENT_ROW * Dependencies.INDEPENDENT_ROW ? rank : rank - 1;
+            }
         }
         return new Conditioning(sigma, scaledSigma, ratio(sigma[0], sigma[p - 1]),
                 ratio(scaledSigma[0], scaledSigma[p - 1]), rank, p, tolerance,
                 hessianMax, hessianMin, hessianMinIdentifiable, List.copyOf(nullDirections), p - rank,
-                List.copyOf(weakDirections), nullBasis);
+                List.copyOf(weakDirections), nullBasis, dependencies, rankWithoutIntercept);
     }
 
     /**

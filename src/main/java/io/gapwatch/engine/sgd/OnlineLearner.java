@@ -421,7 +421,10 @@ public final class OnlineLearner {
 
     /** b in original units (0 when the learner has no intercept and does not center). */
     public double intercept() {
-        final double[] c = reported();
+        return interceptOf(reported());
+    }
+
+    private double interceptOf(double[] c) {
         double b = offset == 1 ? c[0] : 0.0;
         if (featureMoments != null) {
             for (int j = 0; j < features; j++) {
@@ -433,7 +436,11 @@ public final class OnlineLearner {
 
     /** w_j in original units. */
     public double weight(int j) {
-        final double w = reported()[offset + j];
+        return weightOf(reported(), j);
+    }
+
+    private double weightOf(double[] c, int j) {
+        final double w = c[offset + j];
         final double unscaled = featureMoments == null ? w : w / featureMoments.scale(j);
         return targetMoments == null ? unscaled : targetMoments.scale(0) * unscaled;
     }
@@ -444,12 +451,27 @@ public final class OnlineLearner {
      * @param out length d + 1 with an intercept slot, or d; Modified
      */
     public void coefficients(double[] out, boolean interceptSlot) {
+        coefficientsOf(reported(), out, interceptSlot);
+    }
+
+    /**
+     * Where the learner started, θ₀, in original units and laid out like the exact fit's θ. A
+     * learner that scales its inputs started in its working coordinates; its start is mapped with
+     * the scaling it has now, which is how far from the answer that start lies on the data.
+     *
+     * @param out length d + 1 with an intercept slot, or d; Modified
+     */
+    public void startCoefficients(double[] out, boolean interceptSlot) {
+        coefficientsOf(start, out, interceptSlot);
+    }
+
+    private void coefficientsOf(double[] working, double[] out, boolean interceptSlot) {
         final int o = interceptSlot ? 1 : 0;
         if (interceptSlot) {
-            out[0] = intercept();
+            out[0] = interceptOf(working);
         }
         for (int j = 0; j < features; j++) {
-            out[o + j] = weight(j);
+            out[o + j] = weightOf(working, j);
         }
     }
 

@@ -44,7 +44,7 @@ class FindingsTest {
             final double[] x = {random.nextGaussian(), random.nextGaussian(), random.nextGaussian(), random.nextGaussian()};
             model.observe(x, 1 + x[0] - x[1] + 0.5 * x[3] + 0.3 * random.nextGaussian());
         }
-        assertThat(codes(model)).containsExactly("noise_floor:constant", "converged:averaged", "converged:std");
+        assertThat(codes(model)).containsExactly("noise_floor:constant", "not_converged:constant", "converged:averaged", "converged:std");
         final LearnerReport constant = Diagnostics.report(model).learners().get(0);
         // the floor predicts the excess a constant step leaves, to within the stated factor
         assertThat(constant.excessMse()).isBetween(constant.noiseFloorMse() / 3, constant.noiseFloorMse() * 3);
@@ -60,7 +60,8 @@ class FindingsTest {
         }
         final Finding finding = Diagnostics.report(model).findings().stream()
                 .filter(f -> f.code() == FindingCode.FEATURES_UNSCALED).findFirst().orElseThrow();
-        assertThat(finding.message()).contains("learner raw trains on raw features").doesNotContain("std");
+        assertThat(finding.message()).contains("Learner raw trains on raw features").doesNotContain("std");
+        assertThat(finding.learners()).containsExactly("raw");
     }
 
     @Test

@@ -1,0 +1,122 @@
+package io.gapwatch.report;
+
+import io.gapwatch.avro.Dependency;
+import io.gapwatch.avro.Direction;
+import io.gapwatch.avro.ExactFit;
+import io.gapwatch.avro.FindingRecord;
+import io.gapwatch.avro.FitOptions;
+import io.gapwatch.avro.HessianEigenvalues;
+import io.gapwatch.avro.LearnerGap;
+import io.gapwatch.avro.ModelDiagnosis;
+import io.gapwatch.engine.diagnostics.ExactReport;
+import io.gapwatch.engine.diagnostics.Finding;
+import io.gapwatch.engine.diagnostics.LearnerReport;
+import io.gapwatch.engine.diagnostics.ModelReport;
+import io.gapwatch.engine.exact.Conditioning;
+import io.gapwatch.engine.exact.Dependencies;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The one mapping from the engine's report to its contract, {@link ModelDiagnosis}
+ * (schemas/ModelDiagnosis.avsc). The reports topic encodes this record in Avro; replay --json and
+ * the HTTP API render the same record as JSON ({@link AvroJson}); the README's field table is
+ * generated from the schema. A field exists in every encoding or in none.
+ */
+public final class DiagnosisRecords {
+
+    private DiagnosisRecords() {
+    }
+
+    /**
+     * @param model  the model id (replay: the file's name)
+     * @param target the target column, or null when unknown (a stream)
+     * @param window the diagnostics window the model ran with
+     */
+    public static ModelDiagnosis diagnosis(String model, String target, int window, ModelReport report) {
+        final ExactReport e = report.exact();
+        final Conditioning c = e.conditioning();
+        final ExactFit exact = ExactFit.newBuilder()
+                .setIntercept(e.intercept()).setWeights(list(e.weights())).setR2(e.r2()).setMse(e.mse()).setSse(e.sse())
+                .setNEff(e.nEff()).setSolveMethod(e.solveMethod().name().toLowerCase(Locale.ROOT))
+                .setPrequentialR2(e.prequentialR2()).setPrequentialMse(e.prequentialMse()).setPrequentialRecords(e.prequentialRecords())
+                .setDrift(e.driftAbsolute()).setDriftRelative(e.driftRelative())
+                .setTargetMean(e.targetMean()).setTargetStd(e.targetStd())
+                .setRank(c.rank()).setParameters(c.parameters()).setRankTolerance(c.rankTolerance())
+                .setConditionNumber(c.conditionNumber()).setConditionNumberScaled(c.scaledConditionNumber())
+                .setConditionNumberStandardized(e.conditionNumberStandardized())
+                .setHessianEigenvalues(HessianEigenvalues.newBuilder().setMax(c.hessianMax()).setMin(c.hessianMin())
+                        .setMinIdentifiable(c.hessianMinIdentifiable()).build())
+                .setSingularValues(list(c.singularValues())).setSingularValuesScaled(list(c.scaledSingularValues()))
+                .setNullSpaceDimension(c.nullSpaceDimension())
+                .setNullDirections(directions(c.nullDirections())).setWeakDirections(directions(c.weakDirections()))
+                .setDependencies(dependencies(c.dependencies()))
+                .setZeroExcessMse(e.zeroExcessMse())
+                .build();
+        final Map<String, LearnerGap> learners = new LinkedHashMap<>();
+        for (LearnerReport r : report.learners()) {
+            learners.put(r.name(), learner(r));
+        }
+        final List<FindingRecord> findings = new ArrayList<>();
+        for (Finding f : report.findings()) {
+            findings.add(FindingRecord.newBuilder().setCode(f.code().code()).setLearner(f.learner()).setMessage(f.message())
+                    .setLearners(f.learners()).build());
+        }
+        return ModelDiagnosis.newBuilder()
+                .setModel(model).setRecords(report.records()).setPasses(report.passes()).setFeatures(report.featureNames())
+                .setTarget(target)
+                .setOptions(FitOptions.newBuilder().setIntercept(e.options().intercept()).setForgetting(e.options().forgetting())
+                        .setRidge(e.options().ridge()).setWindow(window).build())
+                .setExact(exact).setLearners(learners).setFindings(findings).build();
+    }
+
+    /** One learner against the exact fit. */
+    public static LearnerGap learner(LearnerReport r) {
+        return LearnerGap.newBuilder()
+                .setSettings(r.settings()).setOptimizer(r.optimizer()).setIntercept(r.intercept()).setWeights(list(r.weights()))
+                .setR2(r.r2()).setR2Gap(r.r2Gap()).setMse(r.mse()).setExcessMse(r.excessMse())
+                .setWeightGap(r.weightGap()).setWeightGapRelative(r.weightGapRelative())
+                .setWeightGapIdentifiable(r.weightGapIdentifiable()).setWeightGapNull(r.weightGapNull())
+                .setPrequentialR2(r.prequentialR2()).setPrequentialMse(r.prequentialMse())
+                .setGradientNorm(r.gradientNorm()).setLastGradientNorm(r.lastGradientNorm())
+                .setInSampleGradientNorm(r.inSampleGradientNorm()).setWeightNorm(r.weightNorm())
+                .setUpdateRatio(r.updateRatio()).setRateRatio(r.rateRatio()).setLoss(r.loss())
+                .setLr(r.lr()).setLrStabilityBound(r.lrStabilityBound()).setLrRecordBound(r.lrRecordBound())
+                .setHessianMax(r.hessianMax()).setHessianMinIdentifiable(r.hessianMinIdentifiable())
+                .setStepsToConverge(r.stepsToConverge()).setNoiseFloorMse(r.noiseFloorMse())
+                .setSteps(r.steps()).setDiverged(r.diverged()).setDivergences(r.divergences())
+                .setDrift(r.driftAbsolute()).setDriftRelative(r.driftRelative())
+                .setStartWeightGap(r.startWeightGap()).setStartExcessMse(r.startExcessMse())
+                .build();
+    }
+
+    private static List<Direction> directions(List<Conditioning.NullDirection> directions) {
+        final List<Direction> list = new ArrayList<>();
+        for (Conditioning.NullDirection d : directions) {
+            list.add(Direction.newBuilder().setFeatures(d.features()).setLoadings(list(d.loadings()))
+                    .setScaledLoadings(list(d.scaledLoadings())).setSingularValueScaled(d.scaledSingularValue()).build());
+        }
+        return list;
+    }
+
+    private static List<Dependency> dependencies(List<Dependencies.Relation> relations) {
+        final List<Dependency> list = new ArrayList<>();
+        for (Dependencies.Relation r : relations) {
+            list.add(Dependency.newBuilder().setColumn(r.column()).setBasis(r.basis()).setCoefficients(list(r.coefficients()))
+                    .setConstant(r.constant()).setResidual(r.residual()).setExact(r.exact()).build());
+        }
+        return list;
+    }
+
+    static List<Double> list(double[] values) {
+        final List<Double> list = new ArrayList<>(values.length);
+        for (double v : values) {
+            list.add(v);
+        }
+        return list;
+    }
+}

@@ -1,0 +1,111 @@
+package io.gapwatch.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.gapwatch.avro.ModelDiagnosis;
+import io.gapwatch.engine.Model;
+import io.gapwatch.engine.ModelOptions;
+import io.gapwatch.engine.diagnostics.Diagnostics;
+import io.gapwatch.engine.diagnostics.ModelReport;
+import io.gapwatch.engine.sgd.LearnerConfig;
+import io.gapwatch.stream.Codecs;
+import org.apache.avro.Schema;
+import org.junit.jupiter.api.Test;
+
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One report, one contract: the Avro schema ModelDiagnosis. The JSON that replay --json and the
+ * HTTP API serve must have exactly its fields — every JSON field an Avro counterpart and back — and
+ * carry the same values as the Avro bytes on the reports topic. A field added to one side only
+ * (a node.put() after rendering, a schema field the mapping never sets) fails here.
+ */
+class ReportContractTest {
+
+    /** x2 = x1 + 1 exactly and x3 = x1 nearly: null and weak directions, dependencies and findings all filled. */
+    private static ModelReport report() {
+        final Model model = new Model(java.util.List.of("x1", "x2", "x3"), ModelOptions.DEFAULTS, Map.of(
+                "adam", LearnerConfig.parse(Map.of("optimizer", "adam", "lr", "0.1"))));
+        final java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 60; i++) {
+            final double x1 = random.nextGaussian();
+            final double x3 = x1 + 1e-5 * random.nextGaussian();
+            model.observe(new double[] {x1, x1 + 1, x3}, 2 * x1 + 0.5 * x3 + 0.1 * random.nextGaussian());
+        }
+        final ModelReport report = Diagnostics.report(model);
+        assertThat(report.exact().conditioning().nullDirections()).isNotEmpty();
+        assertThat(report.exact().conditioning().weakDirections()).isNotEmpty();
+        return report;
+    }
+
+    @Test
+    void shouldGiveEveryJsonFieldAnAvroCounterpartAndBack() {
+        final JsonNode json = ReportJson.summary("keras", "y", 1000, report());
+        final Set<String> jsonPaths = new TreeSet<>();
+        paths(json, "", jsonPaths);
+        final Set<String> avroPaths = new TreeSet<>();
+        paths(ModelDiagnosis.getClassSchema(), "", avroPaths);
+        assertThat(jsonPaths).isEqualTo(avroPaths);
+    }
+
+    @Test
+    void shouldCarryTheSameNumbersInAvroAsInJson() {
+        final ModelDiagnosis diagnosis = DiagnosisRecords.diagnosis("keras", "y", 1000, report());
+        final ModelDiagnosis decoded = Codecs.decode(Codecs.encode(diagnosis), ModelDiagnosis.class);
+        // learners is an Avro map: its readers need not keep the order, so compare by key
+        assertThat(AvroJson.render(decoded).get("learners").get("adam"))
+                .isEqualTo(AvroJson.render(diagnosis).get("learners").get("adam"));
+        decoded.setLearners(diagnosis.getLearners());
+        assertThat(AvroJson.render(decoded)).isEqualTo(AvroJson.render(diagnosis));
+    }
+
+    // JSON: every object key, arrays of objects through their first element, the learners' map under NAME
+    private static void paths(JsonNode node, String prefix, Set<String> out) {
+        if (node.isObject()) {
+            final Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+            while (fields.hasNext()) {
+                final Map.Entry<String, JsonNode> field = fields.next();
+                final String path = prefix + field.getKey();
+                out.add(path);
+                if (prefix.isEmpty() && field.getKey().equals("learners")) {
+                    field.getValue().fields().forEachRemaining(learner -> paths(learner.getValue(), path + ".NAME.", out));
+                } else {
+                    paths(field.getValue(), path + ".", out);
+                }
+            }
+        } else if (node.isArray() && node.size() > 0 && node.get(0).isObject()) {
+            paths(node.get(0), prefix, out);
+        }
+    }
+
+    // Avro: every field, records and arrays of records descended into, maps' values under NAME
+    private static void paths(Schema record, String prefix, Set<String> out) {
+        for (Schema.Field field : record.getFields()) {
+            final String path = prefix + field.name();
+            out.add(path);
+            Schema type = field.schema();
+            if (type.getType() == Schema.Type.UNION) {
+                type = type.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).findFirst().orElseThrow();
+            }
+            switch (type.getType()) {
+                case RECORD -> paths(type, path + ".", out);
+                case ARRAY -> {
+                    if (type.getElementType().getType() == Schema.Type.RECORD) {
+                        paths(type.getElementType(), path + ".", out);
+                    }
+                }
+                case MAP -> {
+                    if (type.getValueType().getType() == Schema.Type.RECORD) {
+                        paths(type.getValueType(), path + ".NAME.", out);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+    }
+}
