@@ -37,6 +37,7 @@ public final class Model {
     private final Prequential[] learnerScores;
     /** Predictions of the last record: index 0 the exact fit (NaN when not determined), then each learner. */
     private final double[] predictions;
+    private final RecentPredictions recent;
 
     private final double[] exactCheckpoint;
     private final double[][] learnerCheckpoints;
@@ -76,6 +77,7 @@ public final class Model {
             learnerScores[i] = new Prequential();
         }
         this.predictions = new double[1 + learners.size()];
+        this.recent = new RecentPredictions(1 + learners.size());
         this.exactCheckpoint = new double[exact.parameters()];
         this.learnerCheckpoints = new double[learners.size()][exact.parameters()];
         this.learnerDriftAbsolute = new double[learners.size()];
@@ -122,6 +124,7 @@ public final class Model {
             predictions[1 + i] = learners.get(i).observe(x, y, whitening);
             learnerScores[i].add(y, predictions[1 + i], lambda);
         }
+        recent.add(y, predictions);
         countPresented();
         return predictions;
     }
@@ -208,7 +211,8 @@ public final class Model {
     //   spec   (see writeSpec)
     //   bytes  the exact fit (EstimatorCodec), length-prefixed
     //   double[5] the exact fit's prequential sums; long checkpointAt; double[p] θ* at the checkpoint;
-    //             double drift, drift relative; long records presented; int passes (format 2)
+    //             double drift, drift relative; long records presented; int passes;
+    //             the recent predictions (format 2)
     //   per learner: double[5] prequential sums; double[p] checkpoint; double drift, drift relative;
     //             its own state (OnlineLearner.writeState)
     //
@@ -290,6 +294,7 @@ public final class Model {
         writeDoubles(out, new double[] {exactDriftAbsolute, exactDriftRelative});
         out.writeLong(presented);
         out.writeInt(passes);
+        recent.write(out);
         for (int i = 0; i < learners.size(); i++) {
             writeDoubles(out, learnerScores[i].state());
             writeDoubles(out, learnerCheckpoints[i]);
@@ -326,6 +331,7 @@ public final class Model {
         if (format >= 2) {
             model.presented = in.readLong();
             model.passes = in.readInt();
+            model.recent.read(in);
         } else { // format 1 had no revisits: every record was presented once, in one pass
             model.presented = model.exact.count();
             model.passes = model.presented > 0 ? 1 : 0;
@@ -385,6 +391,11 @@ public final class Model {
 
     public Prequential learnerScore(int i) {
         return learnerScores[i];
+    }
+
+    /** The last records learned, with every predictor's prediction of each. */
+    public RecentPredictions recent() {
+        return recent;
     }
 
     /** ‖Δθ*‖ over the last complete window (NaN before two checkpoints). */

@@ -56,10 +56,14 @@ public final class DiagnosisRecords {
                 .setNullDirections(directions(c.nullDirections())).setWeakDirections(directions(c.weakDirections()))
                 .setDependencies(dependencies(c.dependencies()))
                 .setZeroExcessMse(e.zeroExcessMse())
+                .setRecentPredictions(list(report.recentPredictions()[0]))
                 .build();
         final Map<String, LearnerGap> learners = new LinkedHashMap<>();
-        for (LearnerReport r : report.learners()) {
-            learners.put(r.name(), learner(r));
+        for (int i = 0; i < report.learners().size(); i++) {
+            final LearnerReport r = report.learners().get(i);
+            final LearnerGap gap = learner(r);
+            gap.setRecentPredictions(list(report.recentPredictions()[1 + i]));
+            learners.put(r.name(), gap);
         }
         final List<FindingRecord> findings = new ArrayList<>();
         for (Finding f : report.findings()) {
@@ -68,7 +72,7 @@ public final class DiagnosisRecords {
         }
         return ModelDiagnosis.newBuilder()
                 .setModel(model).setRecords(report.records()).setPasses(report.passes()).setFeatures(report.featureNames())
-                .setTarget(target)
+                .setTarget(target).setRecentTargets(list(report.recentTargets()))
                 .setOptions(FitOptions.newBuilder().setIntercept(e.options().intercept()).setForgetting(e.options().forgetting())
                         .setRidge(e.options().ridge()).setWindow(window).build())
                 .setExact(exact).setLearners(learners).setFindings(findings).build();
@@ -91,6 +95,7 @@ public final class DiagnosisRecords {
                 .setSteps(r.steps()).setDiverged(r.diverged()).setDivergences(r.divergences())
                 .setDrift(r.driftAbsolute()).setDriftRelative(r.driftRelative())
                 .setStartWeightGap(r.startWeightGap()).setStartExcessMse(r.startExcessMse())
+                .setGapAlongNull(list(r.gapAlongNull())).setRecentPredictions(List.of())
                 .build();
     }
 

@@ -70,7 +70,8 @@ public final class Diagnostics {
                 difference[k] = theta[k] - best[k];
             }
             final double gap = norm(difference);
-            final double alongNull = normAlong(difference, conditioning.nullBasis());
+            final double[] nullPart = projectOnto(difference, conditioning.nullBasis());
+            final double alongNull = norm(nullPart);
             exact.inSampleGradient(theta, gradient);
             final double[] learnerWeights = new double[d];
             for (int j = 0; j < d; j++) {
@@ -95,11 +96,16 @@ public final class Diagnostics {
                     curvature.stepsToConverge(learner.config(), lr),
                     noiseFloor(learner.config(), lr * learner.config().loss().scale(), exact.mse(), trace(learner.config(), exact)),
                     learner.steps(), learner.diverged(), learner.divergences(),
-                    model.learnerDriftAbsolute(i), model.learnerDriftRelative(i), startGap, startExcess));
+                    model.learnerDriftAbsolute(i), model.learnerDriftRelative(i), startGap, startExcess, nullPart));
         }
         final List<LearnerReport> learnerReports = List.copyOf(learners);
         final List<Finding> findings = Findings.derive(model, exactReport, learnerReports);
-        return new ModelReport(exact.count(), model.passes(), model.featureNames(), exactReport, learnerReports, findings);
+        final double[][] recent = new double[1 + learnerReports.size()][];
+        for (int k = 0; k < recent.length; k++) {
+            recent[k] = model.recent().predictions(k);
+        }
+        return new ModelReport(exact.count(), model.passes(), model.featureNames(), exactReport, learnerReports, findings,
+                model.recent().targets(), recent);
     }
 
     /**
@@ -204,16 +210,18 @@ public final class Diagnostics {
         return Math.sqrt(s);
     }
 
-    /** ‖N Nᵀ v‖ for an orthonormal basis N given as rows. */
-    static double normAlong(double[] v, double[][] basis) {
-        double s = 0.0;
+    /** N Nᵀ v for an orthonormal basis N given as rows: v's part in their span. */
+    static double[] projectOnto(double[] v, double[][] basis) {
+        final double[] out = new double[v.length];
         for (double[] n : basis) {
             double along = 0.0;
             for (int k = 0; k < v.length; k++) {
                 along += n[k] * v[k];
             }
-            s += along * along;
+            for (int k = 0; k < v.length; k++) {
+                out[k] += along * n[k];
+            }
         }
-        return Math.sqrt(s);
+        return out;
     }
 }

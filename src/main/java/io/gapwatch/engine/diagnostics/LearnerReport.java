@@ -66,5 +66,6 @@ public record LearnerReport(
         double driftAbsolute,
         double driftRelative,
         double startWeightGap,
-        double startExcessMse) {
+        double startExcessMse,
+        double[] gapAlongNull) {
 }

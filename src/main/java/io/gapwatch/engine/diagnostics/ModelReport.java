@@ -7,6 +7,9 @@ import java.util.List;
  *
  * @param records distinct records the exact fit has learned, each once
  * @param passes  passes over those records the learners have trained on (epochs; 1 for a stream)
+ * @param recentTargets     the targets of the last records learned (up to {@link io.gapwatch.engine.RecentPredictions#CAPACITY}), oldest first
+ * @param recentPredictions [predictor][record]: predictor 0 the exact fit, then each learner, each prediction made
+ *                          before the record was learned (NaN where the exact fit could not predict)
  */
 public record ModelReport(
         long records,
@@ -14,5 +17,7 @@ public record ModelReport(
         List<String> featureNames,
         ExactReport exact,
         List<LearnerReport> learners,
-        List<Finding> findings) {
+        List<Finding> findings,
+        double[] recentTargets,
+        double[][] recentPredictions) {
 }
