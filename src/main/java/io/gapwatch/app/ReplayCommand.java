@@ -147,7 +147,7 @@ final class ReplayCommand implements Callable<Integer> {
                 throw new UserError("cannot write --trajectory " + trajectory + ": " + e.getMessage());
             }
         }
-        return new Replay.Settings(csv, target, model, configs, epochs, shuffle, every == null ? 1000 : every, trajectory);
+        return new Replay.Settings(csv, target, model, configs, epochs, shuffle, every, trajectory, false);
     }
 
     private CommandLine.ParameterException bad(String message) {

@@ -36,6 +36,18 @@ public final class AvroJson {
         return (ObjectNode) value(record.getSchema(), record);
     }
 
+    // GenericData knows no logical types: a timestamp held as an Instant goes to the union's long branch
+    private static Schema branch(Schema union, Object value) {
+        if (value instanceof Instant) {
+            for (Schema type : union.getTypes()) {
+                if (type.getType() == Schema.Type.LONG) {
+                    return type;
+                }
+            }
+        }
+        return union.getTypes().get(GenericData.get().resolveUnion(union, value));
+    }
+
     private static JsonNode value(Schema schema, Object value) {
         if (value == null) {
             return NODES.nullNode();
@@ -64,7 +76,7 @@ public final class AvroJson {
                 return node;
             }
             case UNION -> {
-                return value(schema.getTypes().get(GenericData.get().resolveUnion(schema, value)), value);
+                return value(branch(schema, value), value);
             }
             case DOUBLE, FLOAT -> {
                 final double d = ((Number) value).doubleValue();

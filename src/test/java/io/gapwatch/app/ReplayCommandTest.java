@@ -177,8 +177,23 @@ class ReplayCommandTest {
         assertThat(last.get("records").asLong()).isEqualTo(16);
         assertThat(last.get("presented").asLong()).isEqualTo(80);
         assertThat(last.get("epoch").asInt()).isEqualTo(5);
+        assertThat(last.get("time").isNull()).as("a replay's points depend on the records alone").isTrue();
         assertThat(last.get("learners").get("std").get("r2").asDouble()).isGreaterThan(0.5);
         assertThat(last.get("exact").get("r2").asDouble()).isCloseTo(0.995479, org.assertj.core.api.Assertions.offset(1e-6));
+        // each line is a HistoryPoint rendered field for field: its schema's fields, no more, no fewer
+        assertThat(names(last)).containsExactlyElementsOf(fieldNames(io.gapwatch.avro.HistoryPoint.getClassSchema()));
+        assertThat(names(last.get("learners").get("std"))).containsExactlyElementsOf(fieldNames(io.gapwatch.avro.LearnerPoint.getClassSchema()));
+        assertThat(names(last.get("exact"))).containsExactlyElementsOf(fieldNames(io.gapwatch.avro.ExactPoint.getClassSchema()));
+    }
+
+    private static List<String> names(JsonNode node) {
+        final List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static List<String> fieldNames(org.apache.avro.Schema schema) {
+        return schema.getFields().stream().map(org.apache.avro.Schema.Field::name).toList();
     }
 
     @Test
