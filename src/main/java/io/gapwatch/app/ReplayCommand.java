@@ -6,6 +6,8 @@ import io.gapwatch.engine.sgd.LearnerConfig;
 import io.gapwatch.replay.CsvFormatException;
 import io.gapwatch.replay.Progress;
 import io.gapwatch.replay.Replay;
+import io.gapwatch.report.DiagnosisRecords;
+import io.gapwatch.report.HtmlReport;
 import io.gapwatch.report.ReportJson;
 import io.gapwatch.report.TextSummary;
 import picocli.CommandLine;
@@ -54,11 +56,17 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--shuffle", paramLabel = "SEED", description = "Visit the records in a fresh random order each epoch (loads the file in memory).")
     Long shuffle;
 
-    @Option(names = "--every", paramLabel = "N", description = "Records between trajectory lines. Default: 1000.")
+    @Option(names = "--every", paramLabel = "N",
+            description = "Records presented between history points (trajectory lines, report curves). "
+                    + "Default: 1000; with --html, spaced for about 200 points over the run (fewer for models over 128 coefficients).")
     Long every;
 
     @Option(names = "--trajectory", paramLabel = "OUT.jsonl", description = "Write one JSON line of the learners' numbers every N records.")
     Path trajectory;
+
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Write a self-contained HTML report with charts of the diagnosis and its history (no network needed to view it).")
+    Path html;
 
     @Option(names = "--window", paramLabel = "N", defaultValue = "" + ModelOptions.DEFAULT_WINDOW,
             description = "Records over which gradient norms and update ratios are averaged and drift is measured. Default: ${DEFAULT-VALUE}.")
@@ -105,6 +113,18 @@ final class ReplayCommand implements Callable<Integer> {
                 }
             }
         }
+        if (html != null) {
+            final String page = HtmlReport.render(
+                    DiagnosisRecords.diagnosis(csv.getFileName().toString(), result.target(), window, result.report()), result.history());
+            try {
+                Files.writeString(html, page, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UserError("cannot write --html " + html + ": " + e.getMessage());
+            }
+            if (!jsonToStdout) {
+                out.printf("%nreport: %s (%d history points, one every %,d records presented)%n", html, result.history().size(), result.every());
+            }
+        }
         out.flush();
         return 0;
     }
@@ -125,8 +145,8 @@ final class ReplayCommand implements Callable<Integer> {
         if (every != null && every < 1) {
             throw bad("--every must be at least 1, got " + every);
         }
-        if (every != null && trajectory == null) {
-            throw bad("--every sets the spacing of --trajectory lines; give --trajectory too");
+        if (every != null && trajectory == null && html == null) {
+            throw bad("--every sets the spacing of --trajectory lines and --html curves; give one of them too");
         }
         if (noLearners && learners != null && !learners.isEmpty()) {
             throw bad("--no-learners runs the exact fit alone; drop it or the --learner options");
@@ -140,14 +160,20 @@ final class ReplayCommand implements Callable<Integer> {
             throw bad(e.getMessage());
         }
         final ModelOptions model = new ModelOptions(new LeastSquaresOptions(!noIntercept, forgetting, ridge), window);
-        if (trajectory != null) {
+        // fail before the replay, not after it: an unwritable output would waste the run
+        writable("--trajectory", trajectory);
+        writable("--html", html);
+        return new Replay.Settings(csv, target, model, configs, epochs, shuffle, every, trajectory, html != null);
+    }
+
+    private static void writable(String option, Path file) {
+        if (file != null) {
             try {
-                Files.newBufferedWriter(trajectory, StandardCharsets.UTF_8).close();
+                Files.newBufferedWriter(file, StandardCharsets.UTF_8).close();
             } catch (IOException e) {
-                throw new UserError("cannot write --trajectory " + trajectory + ": " + e.getMessage());
+                throw new UserError("cannot write " + option + " " + file + ": " + e.getMessage());
             }
         }
-        return new Replay.Settings(csv, target, model, configs, epochs, shuffle, every, trajectory, false);
     }
 
     private CommandLine.ParameterException bad(String message) {

@@ -186,6 +186,45 @@ class ReplayCommandTest {
         assertThat(names(last.get("exact"))).containsExactlyElementsOf(fieldNames(io.gapwatch.avro.ExactPoint.getClassSchema()));
     }
 
+    @Test
+    void shouldWriteAnHtmlReportWithTheDiagnosisAndAboutTwoHundredHistoryPoints() throws Exception {
+        final Path html = dir.resolve("longley.html");
+        final Path json = dir.resolve("longley.json");
+        assertThat(run("replay", "--csv", "examples/longley.csv", "--target", "employed", "--epochs", "50",
+                "--html", html.toString(), "--json", json.toString())).as(err.toString()).isZero();
+        final JsonNode data = embeddedData(Files.readString(html));
+        // the page carries the very diagnosis --json writes, and curves over all 800 records presented
+        assertThat(data.get("diagnosis")).isEqualTo(new ObjectMapper().readTree(json.toFile()));
+        final JsonNode history = data.get("history");
+        assertThat(history).hasSize(200);
+        assertThat(history.get(history.size() - 1).get("presented").asLong()).isEqualTo(800);
+        assertThat(history.get(0).get("presented").asLong()).isEqualTo(4); // 800 records / 200 points
+        assertThat(out.toString()).contains("report: " + html, "one every 4 records presented");
+
+        // --every sets the spacing of the HTML's curves too, and needs no --trajectory there
+        assertThat(run("replay", "--csv", "examples/longley.csv", "--target", "employed", "--epochs", "50",
+                "--every", "100", "--html", html.toString())).as(err.toString()).isZero();
+        assertThat(embeddedData(Files.readString(html)).get("history")).hasSize(8);
+    }
+
+    @Test
+    void shouldSpaceTheHistoryForAboutTwoHundredPointsAndFewerForWideModels() {
+        assertThat(io.gapwatch.replay.Replay.historyEvery(150_000, 101)).isEqualTo(750);
+        assertThat(io.gapwatch.replay.Replay.historyEvery(100, 3)).as("never less than a record").isEqualTo(1);
+        // 600 coefficients: 200·(128/600)³ ≈ 2 points, raised to the floor of 10
+        assertThat(io.gapwatch.replay.Replay.historyEvery(30_000, 600)).isEqualTo(3_000);
+        // 256 coefficients: 200/8 = 25 points
+        assertThat(io.gapwatch.replay.Replay.historyEvery(10_000, 256)).isEqualTo(400);
+    }
+
+    static JsonNode embeddedData(String page) throws java.io.IOException {
+        final java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("<script type=\"application/json\" id=\"gapwatch-data\">(.*?)</script>", java.util.regex.Pattern.DOTALL)
+                .matcher(page);
+        assertThat(m.find()).as("embedded data").isTrue();
+        return new ObjectMapper().readTree(m.group(1));
+    }
+
     private static List<String> names(JsonNode node) {
         final List<String> names = new java.util.ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
@@ -212,7 +251,7 @@ class ReplayCommandTest {
 
         err.getBuffer().setLength(0);
         assertThat(run("replay", "--csv", "examples/longley.csv", "--target", "employed", "--every", "10")).isEqualTo(2);
-        assertThat(err.toString()).contains("give --trajectory too");
+        assertThat(err.toString()).contains("give one of them too");
 
         err.getBuffer().setLength(0);
         assertThat(run("replay", "--csv", "examples/longley.csv", "--target", "employed", "--learner", "g:init=given,init-weights=1;2")).isEqualTo(1);
