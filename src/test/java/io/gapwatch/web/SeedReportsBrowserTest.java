@@ -1,0 +1,153 @@
+package io.gapwatch.web;
+
+import io.gapwatch.app.Gapwatch;
+import io.gapwatch.demo.SeedDesigns;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The offline report of each seed question, as its user would make it ({@code replay --html} on
+ * the design {@code gapwatch seeds} writes, with the learner settings of the README's seed
+ * bullets), opened from file:// in a real browser cut off from the network. Every chart must hold
+ * points, nothing may reach the console as an error, and the picture must carry the user's
+ * problem in numbers a person reads off the charts. Screenshots go to target/screenshots/.
+ */
+class SeedReportsBrowserTest {
+
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static final String EXACT_COLOUR = "#222222";
+    static final List<String> ALL_CHARTS = List.of("r2", "r2_gap", "mse", "weight_gap", "weight_norm", "loss", "gradient_norm",
+            "update_ratio", "predictions", "lr", "spectrum", "weights", "gap_split");
+
+    @TempDir
+    Path dir;
+
+    private Browser browser;
+
+    @BeforeEach
+    void startBrowser() {
+        Browser.assumeAvailable();
+        browser = Browser.start();
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    /** What the browser shows of one report. */
+    private record Shown(ChartsOnPage charts, String text) {
+    }
+
+    private Shown report(String name, SeedDesigns.Data design, List<String> learners, String... options) throws IOException {
+        final Path csv = dir.resolve(design.name() + ".csv");
+        design.writeCsv(csv);
+        final Path html = dir.resolve(name + ".html");
+        final List<String> args = new ArrayList<>(List.of("replay", "--csv", csv.toString(), "--target", "y"));
+        if (!design.intercept()) {
+            args.add("--no-intercept");
+        }
+        args.addAll(List.of(options));
+        args.addAll(List.of("--html", html.toString()));
+        final StringWriter out = new StringWriter();
+        final StringWriter err = new StringWriter();
+        final int exit = Gapwatch.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args.toArray(String[]::new));
+        assertThat(exit).as(err.toString()).isZero();
+
+        browser.offline();
+        browser.open(html.toUri().toString());
+        browser.await("the charts of " + name, "return !!(window.GapwatchCharts && GapwatchCharts.views.length === 1)");
+        browser.screenshot(SCREENSHOTS.resolve(name + ".png"));
+
+        assertThat(browser.consoleErrors()).as("console errors of " + name).isEmpty();
+        assertThat((List<?>) browser.script("return performance.getEntriesByType('resource').map(e => e.name)"))
+                .as("requests made by the offline page").isEmpty();
+        final ChartsOnPage charts = ChartsOnPage.read(browser);
+        assertThat(charts.charts().stream().map(ChartsOnPage.Chart::key).toList()).containsExactlyElementsOf(ALL_CHARTS);
+        charts.assertEveryChartHasData();
+        charts.assertOneColourPerPredictor(learners, EXACT_COLOUR);
+        return new Shown(charts, (String) browser.script("return document.body.innerText"));
+    }
+
+    /**
+     * The shifted ramp: R² looks like 1 while the excess MSE sits on a plateau of about 13.5, some
+     * 26 decades above the exact fit's; the advice is to standardize.
+     */
+    @Test
+    void shouldShowTheRampsPlateauFarAboveTheExactFitWhileItsR2LooksLikeOne() throws IOException {
+        final Shown shown = report("ramp", SeedDesigns.shiftedRamp(), List.of("gd"),
+                "--learner", "gd:optimizer=sgd,lr=2.4e-12,batch=1500,init=normal,seed=1", "--epochs", "100");
+        final ChartsOnPage c = shown.charts();
+        assertThat(c.last("r2", "gd")).isGreaterThan(0.999);
+        assertThat(c.last("mse", "gd")).isBetween(10.0, 20.0);
+        assertThat(c.last("mse", "gd")).isGreaterThan(1e20 * c.last("mse", "exact fit MSE (floor)"));
+        assertThat(c.last("r2_gap", "gd")).isPositive();
+        assertThat(c.chart("r2").points()).isEqualTo(200); // 100 passes × 1,500 records, a point every 750
+        assertThat(shown.text()).contains("features_unscaled", "standardize=true", "s01 = s00 + 1");
+    }
+
+    /**
+     * The 600×600 kernel in PyTorch's loss: the learner above the stability bound (drawn solid
+     * above its own dashed bound) blows up, the one below does not, and the exact fit interpolates.
+     */
+    @Test
+    void shouldShowTheKernelsRateAboveItsBoundAndTheInterpolation() throws IOException {
+        final Shown shown = report("kernel600", SeedDesigns.kernel600(), List.of("below", "above"),
+                "--learner", "below:preset=torch,optimizer=sgd,batch=600,lr=5e-9,seed=1",
+                "--learner", "above:preset=torch,optimizer=sgd,batch=600,lr=1e-8,seed=1", "--epochs", "50");
+        final ChartsOnPage c = shown.charts();
+        assertThat(c.last("lr", "above η")).isGreaterThan(c.last("lr", "above stability bound"));
+        assertThat(c.last("lr", "below η")).isLessThan(c.last("lr", "below stability bound"));
+        assertThat(c.last("weight_norm", "above")).isGreaterThan(1e6 * c.last("weight_norm", "below"));
+        assertThat(c.last("r2", "exact fit")).isGreaterThan(1 - 1e-9);
+        assertThat(c.chart("spectrum").points()).isEqualTo(600);
+        assertThat(c.chart("weights").points()).isEqualTo(600);
+        assertThat(shown.text()).contains("lr_above_stability_bound", "interpolation", "600 records for 600 coefficients");
+    }
+
+    /**
+     * 121 collinear features: SGD from a He start keeps a weight gap of about 1.4 with R² below 0,
+     * where the same SGD from zeros gets within 0.1 and near the exact fit's R² of 0.5.
+     */
+    @Test
+    void shouldShowTheHeStartsWeightGapBesideAZeroStart() throws IOException {
+        final Shown shown = report("collinear121", SeedDesigns.collinear121(), List.of("he", "zeros"),
+                "--learner", "he:optimizer=sgd,lr=0.001,init=he,seed=7", "--learner", "zeros:optimizer=sgd,lr=0.001",
+                "--epochs", "3");
+        final ChartsOnPage c = shown.charts();
+        assertThat(c.last("weight_gap", "he total")).isGreaterThan(10 * c.last("weight_gap", "zeros total"));
+        assertThat(c.last("r2", "he")).isNegative();
+        assertThat(c.last("r2", "zeros")).isGreaterThan(0.4);
+        assertThat(c.last("r2", "exact fit")).isBetween(0.47, 0.53);
+        assertThat(shown.text()).contains("start_far", "init=zeros", "whiten=true", "f013 ≈");
+    }
+
+    /**
+     * x2 = x1 + 1: Adam has converged, and its whole weight gap lies along the undetermined
+     * direction: in the split per coefficient the determined part is nil and the null part is not.
+     */
+    @Test
+    void shouldShowKerasAdamDifferingOnlyAlongTheNullDirection() throws IOException {
+        final Shown shown = report("keras", SeedDesigns.keras(), List.of("adam"),
+                "--learner", "adam:preset=keras,optimizer=adam,lr=0.1,init=normal,seed=1", "--epochs", "1000");
+        final ChartsOnPage c = shown.charts();
+        assertThat(c.last("weight_gap", "adam along null directions") / c.last("weight_gap", "adam total")).isGreaterThan(0.999);
+        assertThat(c.chart("gap_split").series("adam determined").maxAbs()).isLessThan(1e-6);
+        assertThat(c.chart("gap_split").series("adam along null directions").maxAbs()).isGreaterThan(0.1);
+        assertThat(c.chart("weights").points()).isEqualTo(3);
+        assertThat(shown.text()).contains("converged", "x2 = x1 + 1", "no failure of the optimizer");
+    }
+}
