@@ -27,6 +27,10 @@ public final class WebAssets {
             Map.entry("charts.js", "own:charts.js"),
             Map.entry("charts.css", "own:charts.css"),
             Map.entry("offline.js", "own:offline.js"),
+            Map.entry("live.js", "own:live.js"),
+            Map.entry("list.js", "own:list.js"),
+            Map.entry("model.html", "own:model.html"),
+            Map.entry("index.html", "own:index.html"),
             Map.entry("uplot.min.js", "uplot:dist/uPlot.iife.min.js"),
             Map.entry("uplot.min.css", "uplot:dist/uPlot.min.css"),
             Map.entry("uplot.LICENSE", "uplot:LICENSE"));

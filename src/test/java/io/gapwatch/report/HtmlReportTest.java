@@ -68,5 +68,9 @@ class HtmlReportTest {
         assertThat(WebAssets.uplotVersion()).matches("\\d+\\.\\d+\\.\\d+");
         assertThat(WebAssets.get("../ReportJson.class")).isEmpty();
         assertThat(WebAssets.get("logback.xml")).isEmpty();
+        // the live pages load everything from /web/ on the same server, nothing from elsewhere
+        assertThat(WebAssets.require("model.html").text()).contains("/web/uplot.min.js", "/web/charts.js", "/web/live.js")
+                .doesNotContain("http:", "https:");
+        assertThat(WebAssets.require("index.html").text()).contains("/web/list.js").doesNotContain("http:", "https:");
     }
 }
