@@ -204,29 +204,32 @@
     };
   }
 
-  // R²: linear between −1 and 1, logarithmic below −1, where a diverged learner's goes.
-  function r2Kind() {
+  // R²: linear between −1 and 1, logarithmic below −1, where a diverged learner's goes. The frame
+  // reaches down to the lowest latest R² (a decade below it), not to the lowest ever: a bad start
+  // at −1e6 would otherwise squeeze an exact fit's 0.5 against the line at 1.
+  function r2Floor(lowestLatest) {
+    const lowest = lowestLatest == null ? 0 : Math.min(0, lowestLatest);
+    if (lowest < -1) return -decade(Math.ceil(Math.log10(-lowest) - 1e-9));
+    return lowest < 0 ? -1 : 0;
+  }
+
+  function r2Kind(lowestLatest) {
+    const lo = r2Floor(lowestLatest);
     return {
-      name: 'r2',
+      name: 'r2 ' + lo,
       forward: v => (isNumber(v) ? Math.asinh(v) : null),
       inverse: y => Math.sinh(y),
-      range: (u, min) => {
-        let lo = min == null ? 0 : Math.min(0, Math.sinh(min));
-        if (lo < -1) lo = -decade(Math.ceil(Math.log10(-lo) - 1e-9));
-        else if (lo < 0) lo = -1;
-        return [Math.asinh(lo), Math.asinh(1)];
-      },
-      splits: (u, axisIdx, min) => {
-        const lo = Math.sinh(min);
+      range: () => [Math.asinh(lo), Math.asinh(1)],
+      splits: () => {
         const splits = [];
-        if (lo < -1 - 1e-9) {
+        if (lo < -1) {
           const decades = Math.round(Math.log10(-lo));
           const step = Math.max(1, Math.ceil(decades / 5));
           for (let k = decades; k >= 1; k -= step) splits.push(-decade(k));
           // −1, 0 and 1 share a sliver of the axis once it spans many decades: keep 1 alone then
           if (decades <= 3) splits.push(-1, 0);
           splits.push(1);
-        } else if (lo < -1e-9) {
+        } else if (lo < 0) {
           splits.push(-1, -0.5, 0, 0.5, 1);
         } else {
           splits.push(0, 0.2, 0.4, 0.6, 0.8, 1);
@@ -235,6 +238,21 @@
       },
       tick: y => fmt(Math.sinh(y), 2),
     };
+  }
+
+  function latestValues(series) {
+    return series.map(s => {
+      for (let i = s.values.length - 1; i >= 0; i--) {
+        if (isNumber(s.values[i])) return s.values[i];
+      }
+      return null;
+    }).filter(v => v != null);
+  }
+
+  function r2Note(view, data) {
+    const lo = r2Floor(Math.min(0, ...latestValues(data.series)));
+    const lowest = Math.min(...[].concat(...data.series.map(s => s.values)).filter(isNumber));
+    return lowest < lo ? 'Earlier values, down to ' + fmt(lowest, 2) + ', lie below the frame, which follows where the predictors are now.' : '';
   }
 
   // Coefficients that span many decades (a learner blown up beside the exact weights) go on an
@@ -378,12 +396,12 @@
   // line hidden under a later one still shows as a border in its own colour.
   function lineWidth(view, name) {
     const names = learnerNames(view);
-    return 1.6 + 1.4 * (names.length - 1 - names.indexOf(name));
+    return 1.5 + 1.1 * (names.length - 1 - names.indexOf(name));
   }
 
   // the exact fit is drawn first and widest: it shows beside any learner that reaches it
   function exactWidth(view) {
-    return 1.6 + 1.4 * learnerNames(view).length;
+    return 1.5 + 1.1 * learnerNames(view).length;
   }
 
   function adaptive(view, name) {
@@ -419,8 +437,9 @@
     {section: 'gap', sectionTitle: 'Against the exact fit'},
     history({
       key: 'r2', title: 'R²: each learner against the exact fit',
-      caption: 'In-sample R² over every record seen. Near 1 can still hide a large gap: see the R² gap beside it. Below −1 the axis is logarithmic.',
-      yLabel: 'in-sample R²', y: () => r2Kind(),
+      caption: 'In-sample R² over every record seen. Near 1 can still hide a large gap: see the R² gap beside it. Below −1 the axis turns logarithmic.',
+      yLabel: 'in-sample R²', y: (view, data) => r2Kind(Math.min(0, ...latestValues(data.series))),
+      note: (view, data) => r2Note(view, data),
       series: view => [{label: 'exact fit', colour: EXACT_COLOUR, width: exactWidth(view),
         values: view.history.map(p => finite(p.exact && p.exact.r2))}]
         .concat(perLearner(view, 'r2', null, finite)),
@@ -957,9 +976,6 @@
       const applies = def.applies ? def.applies(view) : true;
       const empty = c.cell.querySelector('.gw-empty');
       const note = c.cell.querySelector('.gw-chart-note');
-      const noteText = applies === true && def.note ? def.note(view) : '';
-      note.textContent = noteText;
-      note.hidden = !noteText;
       const title = (def.titleFor && def.titleFor(view)) || def.title;
       const heading = c.cell.querySelector('h3');
       if (heading.textContent !== title) heading.textContent = title;
@@ -974,6 +990,7 @@
         }
         empty.textContent = applies;
         empty.hidden = false;
+        note.hidden = true;
         continue;
       }
       const data = {x: def.x(view), series: def.series(view)};
@@ -987,6 +1004,9 @@
         c.signature = sig;
       }
       c.kind = p.kind;
+      const noteText = def.note ? def.note(view, data) : '';
+      note.textContent = noteText;
+      note.hidden = !noteText;
       if (def.history && data.x.length === 0) {
         empty.textContent = 'No history yet: the first point comes with the model\'s next report.';
         empty.hidden = false;

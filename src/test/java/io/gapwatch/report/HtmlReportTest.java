@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The offline report is one file that needs nothing else: every script and stylesheet inline,
  * no address to fetch, and data that cannot break out of its script element whatever the model
- * or feature names hold. (That it renders is checked in a real browser, SeedReportsBrowserTest.)
+ * or feature names hold. (That it renders is checked in a real browser, OfflineReportBrowserTest.)
  */
 class HtmlReportTest {
 

@@ -182,14 +182,14 @@ class LivePageBrowserTest {
         assertThat((Boolean) browser.script("return document.querySelector('[data-chart=r2] .gw-empty').hidden")).isTrue();
         charts = ChartsOnPage.read(browser);
         charts.assertEveryChartHasData();
-        charts.assertOneColourPerPredictor(List.of("sgd", "adam"), SeedReportsBrowserTest.EXACT_COLOUR);
+        charts.assertOneColourPerPredictor(List.of("sgd", "adam"), OfflineReportBrowserTest.EXACT_COLOUR);
         assertThat(charts.chart("loss").points()).isEqualTo(40);
         assertThat(charts.chart("predictions").points()).as("the latest report's recent records").isEqualTo(128);
         assertThat(charts.last("lr", "sgd η (diverged)")).isGreaterThan(charts.last("lr", "sgd stability bound"));
         assertThat((String) browser.script("return document.body.innerText")).contains("sgd (diverged)", "diverged");
         assertThat(browser.driver().getTitle()).isEqualTo("gapwatch · " + MODEL);
         assertThat((String) browser.script("return document.getElementById('gapwatch-status').textContent")).startsWith("live · 400 records");
-        browser.screenshot(SeedReportsBrowserTest.SCREENSHOTS.resolve("live-model.png"));
+        browser.screenshot(OfflineReportBrowserTest.SCREENSHOTS.resolve("live-model.png"));
         assertThat(browser.consoleErrors()).isEmpty();
     }
 

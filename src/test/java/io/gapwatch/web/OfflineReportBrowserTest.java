@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * bullets), opened from file:// in a real browser cut off from the network. Every chart must hold
  * points, nothing may reach the console as an error, and the picture must carry the user's
  * problem in numbers a person reads off the charts. Screenshots go to target/screenshots/.
+ * A run with no learners at all must draw what it has and say why the rest is empty.
  */
-class SeedReportsBrowserTest {
+class OfflineReportBrowserTest {
 
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
     static final String EXACT_COLOUR = "#222222";
@@ -55,12 +56,22 @@ class SeedReportsBrowserTest {
     private Shown report(String name, SeedDesigns.Data design, List<String> learners, String... options) throws IOException {
         final Path csv = dir.resolve(design.name() + ".csv");
         design.writeCsv(csv);
-        final Path html = dir.resolve(name + ".html");
         final List<String> args = new ArrayList<>(List.of("replay", "--csv", csv.toString(), "--target", "y"));
         if (!design.intercept()) {
             args.add("--no-intercept");
         }
         args.addAll(List.of(options));
+        final ChartsOnPage charts = open(name, args);
+        assertThat(charts.charts().stream().map(ChartsOnPage.Chart::key).toList()).containsExactlyElementsOf(ALL_CHARTS);
+        charts.assertEveryChartHasData();
+        charts.assertOneColourPerPredictor(learners, EXACT_COLOUR);
+        return new Shown(charts, (String) browser.script("return document.body.innerText"));
+    }
+
+    /** Runs replay with these arguments and --html, opens the page offline, and insists on no request and no error. */
+    private ChartsOnPage open(String name, List<String> replay) {
+        final Path html = dir.resolve(name + ".html");
+        final List<String> args = new ArrayList<>(replay);
         args.addAll(List.of("--html", html.toString()));
         final StringWriter out = new StringWriter();
         final StringWriter err = new StringWriter();
@@ -75,11 +86,27 @@ class SeedReportsBrowserTest {
         assertThat(browser.consoleErrors()).as("console errors of " + name).isEmpty();
         assertThat((List<?>) browser.script("return performance.getEntriesByType('resource').map(e => e.name)"))
                 .as("requests made by the offline page").isEmpty();
-        final ChartsOnPage charts = ChartsOnPage.read(browser);
-        assertThat(charts.charts().stream().map(ChartsOnPage.Chart::key).toList()).containsExactlyElementsOf(ALL_CHARTS);
-        charts.assertEveryChartHasData();
-        charts.assertOneColourPerPredictor(learners, EXACT_COLOUR);
-        return new Shown(charts, (String) browser.script("return document.body.innerText"));
+        return ChartsOnPage.read(browser);
+    }
+
+    /**
+     * Longley with --no-learners: the exact fit's R², MSE, spectrum and weights are drawn; every
+     * chart about learners stands empty and says why instead of failing.
+     */
+    @Test
+    void shouldDrawTheExactFitAloneAndSayWhyTheLearnersChartsAreEmpty() {
+        final ChartsOnPage charts = open("longley-no-learners",
+                List.of("replay", "--csv", "examples/longley.csv", "--target", "employed", "--no-learners"));
+        for (String key : List.of("r2", "mse", "predictions", "spectrum", "weights")) {
+            assertThat(charts.chart(key).drawn()).as(key).isTrue();
+            assertThat(charts.chart(key).series().stream().mapToLong(ChartsOnPage.Series::finite).sum()).as(key).isPositive();
+        }
+        assertThat(charts.last("r2", "exact fit")).isCloseTo(0.995479, org.assertj.core.api.Assertions.offset(1e-6));
+        assertThat(charts.chart("spectrum").points()).isEqualTo(7);
+        for (String key : List.of("r2_gap", "weight_gap", "weight_norm", "loss", "gradient_norm", "update_ratio", "lr", "gap_split")) {
+            assertThat(charts.chart(key).drawn()).as(key).isFalse();
+            assertThat(charts.chart(key).note()).as(key).contains("No learners");
+        }
     }
 
     /**
