@@ -1,6 +1,7 @@
 package io.gapwatch.app;
 
 import io.gapwatch.engine.ModelOptions;
+import io.gapwatch.engine.ModelSpec;
 import io.gapwatch.engine.exact.LeastSquaresOptions;
 import io.gapwatch.engine.sgd.LearnerConfig;
 import io.gapwatch.engine.sgd.LearnerSetting;
@@ -205,8 +206,77 @@ public final class GapwatchConfig extends AbstractConfig {
             throw new ConfigException("unknown configuration key '" + key + "'");
         }
         final GapwatchConfig config = new GapwatchConfig(new TreeMap<>(values));
-        config.learners(); // learner settings are checked now, not at the first record
+        config.specs = config.resolveSpecs(); // every model's settings are checked now, never at its first record
         return config;
+    }
+
+    /**
+     * The default specification and every explicitly configured model's, each checked against its
+     * model ({@link ModelSpec#check}); settings for a learner no model runs are refused too, since
+     * they can only be a mistake.
+     */
+    private ModelSpecs resolveSpecs() {
+        final ModelOptions options = modelOptions();
+        final ModelSpec defaults = new ModelSpec(null, options, learners());
+        check(defaults, LEARNERS, "learner.");
+        final java.util.Set<String> run = new java.util.HashSet<>(defaults.learners().keySet());
+        final Map<String, ModelSpec> models = new TreeMap<>();
+        for (String key : all.keySet()) {
+            final Matcher m = MODEL_KEY.matcher(key);
+            if (m.matches() && !models.containsKey(m.group(1))) {
+                final String id = m.group(1);
+                final ModelSpec spec = new ModelSpec(featuresFor(id), options, learnersFor(id));
+                check(spec, all.containsKey("model." + id + ".learners") ? "model." + id + ".learners" : LEARNERS,
+                        "model." + id + ".learner.");
+                models.put(id, spec);
+                run.addAll(spec.learners().keySet());
+                for (String other : all.keySet()) {
+                    final Matcher setting = MODEL_KEY.matcher(other);
+                    if (setting.matches() && setting.group(1).equals(id) && setting.group(3) != null
+                            && !spec.learners().containsKey(setting.group(3))) {
+                        throw new ConfigException(other, all.get(other), "model '" + id + "' runs no learner '" + setting.group(3)
+                                + "' (its learners: " + String.join(", ", spec.learners().keySet()) + ")");
+                    }
+                }
+            }
+        }
+        for (String key : all.keySet()) {
+            final Matcher m = LEARNER_KEY.matcher(key);
+            if (m.matches() && !run.contains(m.group(1))) {
+                throw new ConfigException(key, all.get(key), "no model runs a learner '" + m.group(1) + "' (learners: "
+                        + String.join(", ", run) + ")");
+            }
+        }
+        return new ModelSpecs(defaults, models);
+    }
+
+    // a spec that breaks a rule names the learner's own key prefix, or the list that brought the learner in
+    private void check(ModelSpec spec, String listKey, String learnerPrefix) {
+        try {
+            spec.check();
+        } catch (IllegalArgumentException e) {
+            final Matcher named = Pattern.compile("^learner '([^']+)': (.*)$").matcher(e.getMessage());
+            if (named.matches()) {
+                throw new ConfigException("learner settings " + learnerPrefix + named.group(1) + ".* (run by " + listKey + "): "
+                        + named.group(2));
+            }
+            throw new ConfigException(listKey + ": " + e.getMessage());
+        }
+    }
+
+    /** Every model's specification, checked: the configured ones by id, and the default for all others. */
+    public record ModelSpecs(ModelSpec defaults, Map<String, ModelSpec> configured) {
+
+        public ModelSpec of(String model) {
+            return configured.getOrDefault(model, defaults);
+        }
+    }
+
+    private ModelSpecs specs;
+
+    /** What a model of this id is built from; checked at start-up. */
+    public ModelSpec specFor(String model) {
+        return specs.of(model);
     }
 
     /** GAPWATCH_A_B__C___D → a.b_c-d (Kafka's image convention). */
@@ -321,7 +391,7 @@ public final class GapwatchConfig extends AbstractConfig {
     /** What the topology needs, resolved from these settings. */
     public io.gapwatch.stream.StreamSettings streamSettings() {
         return new io.gapwatch.stream.StreamSettings(getString(OBSERVATIONS_TOPIC), getString(PREDICTIONS_TOPIC),
-                getString(REPORTS_TOPIC), getString(DEAD_LETTER_TOPIC), modelOptions(), this::learnersFor, this::featuresFor,
+                getString(REPORTS_TOPIC), getString(DEAD_LETTER_TOPIC), modelOptions(), this::specFor,
                 getLong(REPORT_INTERVAL_MS), getLong(REPORT_EVERY_RECORDS), getInt(SNAPSHOT_EVERY_RECORDS),
                 getInt(KEY_MAX_BYTES), getInt(FEATURES_MAX), "json".equals(getString(OUTPUT_FORMAT)));
     }

@@ -55,7 +55,14 @@ public final class Model {
     private final io.gapwatch.engine.sgd.Preconditioner whitening;
 
     /**
-     * @throws IllegalArgumentException if a learner cannot run on this model (the message names it)
+     * @throws IllegalArgumentException if a learner cannot run on this model (the message names it; {@link ModelSpec#check})
+     */
+    public Model(ModelSpec spec, List<String> featureNames) {
+        this(featureNames, spec.options(), spec.learners());
+    }
+
+    /**
+     * @throws IllegalArgumentException if a learner cannot run on this model (the message names it; {@link ModelSpec#check})
      */
     public Model(List<String> featureNames, ModelOptions options, Map<String, LearnerConfig> learnerConfigs) {
         this.featureNames = List.copyOf(featureNames);
@@ -63,14 +70,9 @@ public final class Model {
         final int d = featureNames.size();
         this.exact = new StreamingLeastSquares(d, options.exact());
         this.learners = new ArrayList<>();
+        new ModelSpec(featureNames, options, learnerConfigs).check();
         for (Map.Entry<String, LearnerConfig> entry : learnerConfigs.entrySet()) {
-            final LearnerConfig c = entry.getValue();
-            try {
-                check(c);
-                learners.add(new OnlineLearner(entry.getKey(), c, d, options.window()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("learner '" + entry.getKey() + "': " + e.getMessage(), e);
-            }
+            learners.add(new OnlineLearner(entry.getKey(), entry.getValue(), d, options.window()));
         }
         this.learnerScores = new Prequential[learners.size()];
         for (int i = 0; i < learnerScores.length; i++) {
@@ -86,18 +88,6 @@ public final class Model {
         java.util.Arrays.fill(learnerDriftRelative, Double.NaN);
         this.scratch = new double[exact.parameters()];
         this.whitening = exact::applyInverseSecondMoment;
-    }
-
-    private void check(LearnerConfig c) {
-        final boolean exactIntercept = options.exact().intercept();
-        if (!exactIntercept && (c.intercept() || c.standardize() || c.scaleTarget())) {
-            throw new IllegalArgumentException("the exact fit has no intercept, so the learner cannot have one either"
-                    + " (set intercept=false; standardize and scale-target center, which adds one)");
-        }
-        if (c.whiten() && c.intercept() != exactIntercept) {
-            throw new IllegalArgumentException("whiten uses the exact fit's factor, so intercept must match the exact fit's ("
-                    + exactIntercept + ")");
-        }
     }
 
     /**

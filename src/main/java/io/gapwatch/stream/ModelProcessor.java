@@ -3,6 +3,7 @@ package io.gapwatch.stream;
 import io.gapwatch.avro.ModelState;
 import io.gapwatch.avro.RejectReason;
 import io.gapwatch.engine.Model;
+import io.gapwatch.engine.ModelSpec;
 import io.gapwatch.engine.diagnostics.Diagnostics;
 import io.gapwatch.engine.diagnostics.ModelReport;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -143,17 +144,15 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
             LOG.debug("model '{}' rebuilt from its stores at {} records", id, loaded.model().count());
             return slot;
         }
-        final List<String> configured = settings.featuresFor().apply(id);
-        final List<String> names = configured != null ? configured : defaultNames(first.features().length);
-        final Model model;
-        try {
-            model = new Model(names, settings.modelOptions(), settings.learnersFor().apply(id));
-        } catch (IllegalArgumentException e) {
+        final ModelSpec spec = settings.specFor().apply(id);
+        if (spec.features() != null && spec.features().size() != first.features().length) {
             DecodeProcessor.deadLetter(context, settings, listener, first.rawKey(), first.rawValue(), context.currentSystemTimeMs(),
-                    new Rejection(RejectReason.WRONG_DIMENSION, "model '" + id + "' cannot start with "
-                            + first.features().length + " features: " + e.getMessage(), id));
+                    new Rejection(RejectReason.WRONG_DIMENSION, "model '" + id + "' is configured with " + spec.features().size()
+                            + " features (model." + id + ".features); the record has " + first.features().length, id));
             return null;
         }
+        final List<String> names = spec.features() != null ? spec.features() : defaultNames(first.features().length);
+        final Model model = new Model(spec, names); // the spec was checked at start-up
         final ModelState manifest = ModelStore.fresh(id, model);
         snapshots.put(id, Codecs.encode(manifest));
         final Slot slot = new Slot(model, manifest);

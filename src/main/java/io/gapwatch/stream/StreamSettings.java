@@ -1,17 +1,15 @@
 package io.gapwatch.stream;
 
 import io.gapwatch.engine.ModelOptions;
-import io.gapwatch.engine.sgd.LearnerConfig;
+import io.gapwatch.engine.ModelSpec;
 
-import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
  * What the topology needs to know, resolved from the configuration (the app package owns the keys).
  *
- * @param learnersFor  a model id's learners (its overrides over the defaults)
- * @param featuresFor  a model id's configured feature names, or null: its first record fixes the dimension
+ * @param specFor      what a model id is built from: its feature names (or null: its first record fixes the
+ *                     dimension) and its learners, checked at start-up
  * @param json         outputs as JSON instead of Avro single-object encoding
  */
 public record StreamSettings(
@@ -20,8 +18,7 @@ public record StreamSettings(
         String reportsTopic,
         String deadLetterTopic,
         ModelOptions modelOptions,
-        Function<String, Map<String, LearnerConfig>> learnersFor,
-        Function<String, List<String>> featuresFor,
+        Function<String, ModelSpec> specFor,
         long reportIntervalMs,
         long reportEveryRecords,
         int snapshotEveryRecords,

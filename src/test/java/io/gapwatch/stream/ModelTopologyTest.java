@@ -49,7 +49,8 @@ class ModelTopologyTest {
 
     static StreamSettings settings(int snapshotEvery, long reportEvery, Function<String, Map<String, LearnerConfig>> learners,
                                    Function<String, List<String>> features) {
-        return new StreamSettings("obs", "pred", "rep", "dlq", ModelOptions.DEFAULTS, learners, features,
+        return new StreamSettings("obs", "pred", "rep", "dlq", ModelOptions.DEFAULTS,
+                id -> new io.gapwatch.engine.ModelSpec(features.apply(id), ModelOptions.DEFAULTS, learners.apply(id)),
                 60_000L, reportEvery, snapshotEvery, 64, 2000, false);
     }
 
@@ -343,7 +344,7 @@ class ModelTopologyTest {
     void shouldWriteJsonOutputsWhenAskedTo() throws Exception {
         final StreamSettings base = settings();
         open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(),
-                base.modelOptions(), base.learnersFor(), base.featuresFor(), base.reportIntervalMs(), 1, base.snapshotEveryRecords(),
+                base.modelOptions(), base.specFor(), base.reportIntervalMs(), 1, base.snapshotEveryRecords(),
                 base.keyMaxBytes(), base.featuresMax(), true));
         input.pipeInput(key("j"), avro(2, 1, 1));
         input.pipeInput(key("j"), json("oops"));
