@@ -66,6 +66,9 @@ public final class GapwatchConfig extends AbstractConfig {
     public static final String REPORT_INTERVAL_MS = "report.interval.ms";
     public static final String REPORT_EVERY_RECORDS = "report.every.records";
     public static final String SNAPSHOT_EVERY_RECORDS = "snapshot.every.records";
+    public static final String REPORT_SHARE = "report.share";
+    public static final String MODELS_CACHE_MAX_BYTES = "models.cache.max.bytes";
+    public static final String KAFKA_UNREACHABLE_EXIT_MS = "kafka.unreachable.exit.ms";
     public static final String KEY_MAX_BYTES = "key.max.bytes";
     public static final String FEATURES_MAX = "features.max";
     public static final String OUTPUT_FORMAT = "output.format";
@@ -110,6 +113,16 @@ public final class GapwatchConfig extends AbstractConfig {
                     "Wall-clock interval between reports of each model with new records.")
             .define(REPORT_EVERY_RECORDS, Type.LONG, 10_000L, Range.atLeast(1L), Importance.MEDIUM,
                     "A model also reports every this many records.")
+            .define(REPORT_SHARE, Type.DOUBLE, 0.2, new Share(), Importance.LOW,
+                    "The most of the stream thread's time the interval reports may take (each runs SVDs); models due are "
+                            + "reported round-robin within it, and gapwatch_reports_lateness_seconds shows how late they run.")
+            .define(MODELS_CACHE_MAX_BYTES, Type.LONG, 256L * 1024 * 1024, Range.atLeast(1024L * 1024), Importance.MEDIUM,
+                    "The most heap the in-memory models of one stream task take, bytes (each weighs what its state holds: "
+                            + "about 8·(d+1)² for the exact fit). Models beyond it live only in the state stores and are read "
+                            + "back, bit for bit, when a record needs them: memory is bounded by this, not by the key space.")
+            .define(KAFKA_UNREACHABLE_EXIT_MS, Type.LONG, 300_000L, Range.atLeast(0L), Importance.LOW,
+                    "Exit (status 1) when the Kafka cluster stays unreachable this long, so a supervisor restarts the process "
+                            + "instead of it idling as a zombie; 0: never.")
             .define(SNAPSHOT_EVERY_RECORDS, Type.INT, 1000, Range.atLeast(1), Importance.LOW,
                     "Records between snapshots of a model's state (O(d²) bytes); in between each record writes O(d) bytes.")
             .define(KEY_MAX_BYTES, Type.INT, 256, Range.between(1, 65_536), Importance.LOW,
@@ -129,6 +142,22 @@ public final class GapwatchConfig extends AbstractConfig {
                     "Port of the embedded broker started when bootstrap.servers is empty; 0 picks a free one.")
             .define(EMBEDDED_DIR, Type.STRING, "", Importance.LOW,
                     "Data directory of the embedded broker; empty: a new temporary directory, printed at start.");
+
+    /** A share of time in (0, 1]; names itself in the documentation. */
+    private static final class Share implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            final double v = ((Number) value).doubleValue();
+            if (!(v > 0.0 && v <= 1.0)) {
+                throw new ConfigException(name, value, "must be in (0, 1]");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "(0, 1]";
+        }
+    }
 
     /** A number in (0, 1], as a forgetting factor must be; names itself in the documentation. */
     private static final class UnitInterval implements ConfigDef.Validator {
@@ -393,7 +422,8 @@ public final class GapwatchConfig extends AbstractConfig {
         return new io.gapwatch.stream.StreamSettings(getString(OBSERVATIONS_TOPIC), getString(PREDICTIONS_TOPIC),
                 getString(REPORTS_TOPIC), getString(DEAD_LETTER_TOPIC), modelOptions(), this::specFor,
                 getLong(REPORT_INTERVAL_MS), getLong(REPORT_EVERY_RECORDS), getInt(SNAPSHOT_EVERY_RECORDS),
-                getInt(KEY_MAX_BYTES), getInt(FEATURES_MAX), "json".equals(getString(OUTPUT_FORMAT)));
+                getInt(KEY_MAX_BYTES), getInt(FEATURES_MAX), "json".equals(getString(OUTPUT_FORMAT)),
+                getLong(MODELS_CACHE_MAX_BYTES), getDouble(REPORT_SHARE), io.gapwatch.stream.FaultInjection.NONE);
     }
 
     /** Whether an embedded broker has to be started. */

@@ -3,6 +3,7 @@ package io.gapwatch.app;
 import io.gapwatch.http.HttpApi;
 import io.gapwatch.metrics.Metrics;
 import io.gapwatch.stream.EmbeddedKafka;
+import io.gapwatch.stream.FaultInjection;
 import io.gapwatch.stream.StreamSettings;
 import io.gapwatch.stream.TopologyFactory;
 import org.apache.kafka.clients.admin.Admin;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -44,13 +46,28 @@ public final class GapwatchService implements AutoCloseable {
     private final HttpApi http;
     private final Metrics metrics;
     private final String bootstrapServers;
+    private final CompletableFuture<Throwable> failure;
+    private final Watchdog watchdog;
 
-    private GapwatchService(EmbeddedKafka broker, KafkaStreams streams, HttpApi http, Metrics metrics, String bootstrapServers) {
+    private GapwatchService(EmbeddedKafka broker, KafkaStreams streams, HttpApi http, Metrics metrics, String bootstrapServers,
+                            CompletableFuture<Throwable> failure, Watchdog watchdog) {
         this.broker = broker;
         this.streams = streams;
         this.http = http;
         this.metrics = metrics;
         this.bootstrapServers = bootstrapServers;
+        this.failure = failure;
+        this.watchdog = watchdog;
+    }
+
+    /**
+     * Completes with the cause when this instance can no longer do its work — Kafka Streams died
+     * (a stream thread's exception, a producer fenced for good) or the cluster stayed unreachable
+     * beyond kafka.unreachable.exit.ms — so that {@code run} exits non-zero and a supervisor
+     * restarts it, instead of the process idling as a zombie.
+     */
+    public CompletableFuture<Throwable> failure() {
+        return failure;
     }
 
     /**
@@ -59,6 +76,12 @@ public final class GapwatchService implements AutoCloseable {
      * @param out where to say what was started
      */
     public static GapwatchService start(GapwatchConfig config, PrintWriter out)
+            throws IOException, InterruptedException {
+        return start(config, out, FaultInjection.NONE);
+    }
+
+    /** As {@link #start(GapwatchConfig, PrintWriter)}, with a fault seam for tests. */
+    public static GapwatchService start(GapwatchConfig config, PrintWriter out, FaultInjection faults)
             throws IOException, InterruptedException {
         EmbeddedKafka broker = null;
         final String bootstrap;
@@ -76,7 +99,7 @@ public final class GapwatchService implements AutoCloseable {
         try {
             createMissingTopics(config, bootstrap);
             http = HttpApi.bind(config.getString(GapwatchConfig.HTTP_HOST), config.getInt(GapwatchConfig.HTTP_PORT));
-            final StreamSettings settings = config.streamSettings();
+            final StreamSettings settings = config.streamSettings().withFaults(faults);
             final Properties props = streamsProperties(config, bootstrap, http.host() + ":" + http.port());
             if (broker != null && !config.clientSettings().containsKey(StreamsConfig.STATE_DIR_CONFIG)) {
                 // the local state belongs to this broker's data: keep them together, so that neither outlives the other
@@ -88,18 +111,27 @@ public final class GapwatchService implements AutoCloseable {
                 final Metrics.Scrape scrape = metrics.scrape(accept);
                 return new HttpApi.Response(200, scrape.contentType(), scrape.body());
             });
+            final CompletableFuture<Throwable> failure = new CompletableFuture<>();
             streams.setUncaughtExceptionHandler(e -> {
                 LOG.error("stream thread failed; shutting this instance down (its models move to the others)", e);
+                failure.complete(e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
-            streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
+            streams.setStateListener((now, before) -> {
+                LOG.info("Kafka Streams {} -> {}", before, now);
+                if (now == KafkaStreams.State.ERROR) {
+                    failure.complete(new IllegalStateException("Kafka Streams stopped in state ERROR"));
+                }
+            });
             http.start(streams, settings.modelOptions().window());
             streams.start();
             out.printf("gapwatch: processing %s -> %s, %s, %s; HTTP on http://%s:%d (/models, /health, /metrics)%n",
                     settings.observationsTopic(), settings.predictionsTopic(), settings.reportsTopic(), settings.deadLetterTopic(),
                     http.host(), http.port());
             out.flush();
-            return new GapwatchService(broker, streams, http, metrics, bootstrap);
+            final long unreachable = config.getLong(GapwatchConfig.KAFKA_UNREACHABLE_EXIT_MS);
+            final Watchdog watchdog = unreachable > 0 ? Watchdog.start(adminSettings(config, bootstrap), unreachable, failure) : null;
+            return new GapwatchService(broker, streams, http, metrics, bootstrap, failure, watchdog);
         } catch (IOException | RuntimeException | InterruptedException e) {
             metrics.close();
             if (http != null) {
@@ -136,12 +168,16 @@ public final class GapwatchService implements AutoCloseable {
         return props;
     }
 
-    /** Creates the topics gapwatch reads and writes when they do not exist yet. */
-    static void createMissingTopics(GapwatchConfig config, String bootstrap) throws InterruptedException {
+    static Map<String, Object> adminSettings(GapwatchConfig config, String bootstrap) {
         final Map<String, Object> adminSettings = new HashMap<>(config.clientSettings());
         adminSettings.keySet().removeIf(k -> !AdminClientConfig.configNames().contains(k));
         adminSettings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(adminSettings)) {
+        return adminSettings;
+    }
+
+    /** Creates the topics gapwatch reads and writes when they do not exist yet. */
+    static void createMissingTopics(GapwatchConfig config, String bootstrap) throws InterruptedException {
+        try (Admin admin = Admin.create(adminSettings(config, bootstrap))) {
             final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             final List<NewTopic> missing = new ArrayList<>();
             for (String topic : List.of(config.getString(GapwatchConfig.OBSERVATIONS_TOPIC), config.getString(GapwatchConfig.PREDICTIONS_TOPIC),
@@ -180,8 +216,62 @@ public final class GapwatchService implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /**
+     * Asks the cluster every few seconds whether it answers; when it has not for longer than the
+     * limit, completes the service's failure. Kafka's clients retry for ever on their own, which
+     * is right for a blip and wrong for a cluster that is gone: then a supervisor should restart
+     * the process, which can only happen if it exits.
+     */
+    static final class Watchdog implements AutoCloseable {
+        static final long PERIOD_MS = 5_000;
+        private final Admin admin;
+        private final java.util.concurrent.ScheduledExecutorService timer;
+        private volatile long lastAnswered = System.nanoTime();
+
+        private Watchdog(Admin admin, java.util.concurrent.ScheduledExecutorService timer) {
+            this.admin = admin;
+            this.timer = timer;
+        }
+
+        static Watchdog start(Map<String, Object> adminSettings, long limitMs, CompletableFuture<Throwable> failure) {
+            final java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                final Thread thread = new Thread(r, "gapwatch-kafka-watchdog");
+                thread.setDaemon(true);
+                return thread;
+            });
+            final Watchdog watchdog = new Watchdog(Admin.create(adminSettings), timer);
+            timer.scheduleWithFixedDelay(() -> watchdog.check(limitMs, failure), PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
+            return watchdog;
+        }
+
+        private void check(long limitMs, CompletableFuture<Throwable> failure) {
+            try {
+                admin.describeCluster().nodes().get(PERIOD_MS, TimeUnit.MILLISECONDS);
+                lastAnswered = System.nanoTime();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                final long silentMs = (System.nanoTime() - lastAnswered) / 1_000_000;
+                LOG.warn("Kafka has not answered for {} ms ({})", silentMs, e.getCause() == null ? e.toString() : e.getCause().toString());
+                if (silentMs > limitMs) {
+                    failure.complete(new IllegalStateException("Kafka did not answer for " + silentMs
+                            + " ms (kafka.unreachable.exit.ms = " + limitMs + ")"));
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+            admin.close(Duration.ofSeconds(5));
+        }
+    }
+
     @Override
     public void close() {
+        if (watchdog != null) {
+            watchdog.close();
+        }
         streams.close(Duration.ofSeconds(30));
         http.close();
         metrics.close();

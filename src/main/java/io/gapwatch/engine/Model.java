@@ -383,6 +383,19 @@ public final class Model {
         return learnerScores[i];
     }
 
+    /**
+     * What this model holds on the heap, in bytes, approximately: the exact fit, the learners, the
+     * recent predictions and the drift checkpoints. What a cache of models weighs each by.
+     */
+    public long heapBytes() {
+        long bytes = exact.heapBytes() + 1024;
+        for (OnlineLearner learner : learners) {
+            bytes += learner.heapBytes() + 2 * (16L + 8L * exact.parameters());
+        }
+        bytes += (2L + learners.size()) * (16L + 8L * RecentPredictions.CAPACITY);
+        return bytes;
+    }
+
     /** The last records learned, with every predictor's prediction of each. */
     public RecentPredictions recent() {
         return recent;

@@ -1,5 +1,6 @@
 package io.gapwatch.stream;
 
+import io.gapwatch.avro.ModelProgress;
 import io.gapwatch.avro.Observation;
 import io.gapwatch.avro.PendingRecord;
 import io.gapwatch.avro.Prediction;
@@ -30,6 +31,7 @@ final class RecordCodec {
     private static final byte[] OBSERVATION = header(Observation.getClassSchema());
     private static final byte[] PENDING = header(PendingRecord.getClassSchema());
     private static final byte[] PREDICTION = header(Prediction.getClassSchema());
+    private static final byte[] PROGRESS = header(ModelProgress.getClassSchema());
 
     private BinaryDecoder decoder;
     private BinaryEncoder encoder;
@@ -149,6 +151,34 @@ final class RecordCodec {
                 throw new IllegalStateException("trailing bytes after a PendingRecord");
             }
             return sequence;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A ModelProgress: three longs. */
+    byte[] writeProgress(long records, long reportedRecords, long reportedAt) {
+        try {
+            start(PROGRESS);
+            encoder.writeLong(records);
+            encoder.writeLong(reportedRecords);
+            encoder.writeLong(reportedAt);
+            return finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A ModelProgress's fields into {@code out}: records, reported records, reported at. */
+    void readProgress(byte[] bytes, long[] out) {
+        if (!hasHeader(bytes, PROGRESS)) {
+            throw new IllegalStateException("not a ModelProgress");
+        }
+        try {
+            decoder = DecoderFactory.get().binaryDecoder(bytes, PROGRESS.length, bytes.length - PROGRESS.length, decoder);
+            out[0] = decoder.readLong();
+            out[1] = decoder.readLong();
+            out[2] = decoder.readLong();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -11,6 +11,9 @@ import java.util.function.Function;
  * @param specFor      what a model id is built from: its feature names (or null: its first record fixes the
  *                     dimension) and its learners, checked at start-up
  * @param json         outputs as JSON instead of Avro single-object encoding
+ * @param cacheMaxBytes the most heap the in-memory models may take; the stores hold them all
+ * @param reportShare  the most of the stream thread's time the periodic reports may take
+ * @param faults       a seam for tests to make processing a record throw; {@link FaultInjection#NONE} otherwise
  */
 public record StreamSettings(
         String observationsTopic,
@@ -24,10 +27,22 @@ public record StreamSettings(
         int snapshotEveryRecords,
         int keyMaxBytes,
         int featuresMax,
-        boolean json) {
+        boolean json,
+        long cacheMaxBytes,
+        double reportShare,
+        FaultInjection faults) {
 
     /** Store of each model's snapshot manifest and chunks. */
     public static final String SNAPSHOTS_STORE = "gapwatch-snapshots";
     /** Store of each model's records since its snapshot. */
     public static final String PENDING_STORE = "gapwatch-pending";
+    /** Store of each model's progress: records learned, and when it last reported. */
+    public static final String PROGRESS_STORE = "gapwatch-progress";
+
+    /** The same settings with another fault seam (for tests). */
+    public StreamSettings withFaults(FaultInjection injected) {
+        return new StreamSettings(observationsTopic, predictionsTopic, reportsTopic, deadLetterTopic, modelOptions, specFor,
+                reportIntervalMs, reportEveryRecords, snapshotEveryRecords, keyMaxBytes, featuresMax, json, cacheMaxBytes,
+                reportShare, injected);
+    }
 }

@@ -14,7 +14,7 @@ import org.apache.kafka.streams.state.Stores;
  *                     │         ├─────▶ reports
  *                     └─────────┴─────▶ dead letters
  * </pre>
- * The model stage keeps two changelogged stores (snapshots, pending records). The input's key is
+ * The model stage keeps three changelogged stores (snapshots, pending records, progress). The input's key is
  * the model id, so Kafka's partitioning already sends each model's records to one task.
  */
 public final class TopologyFactory {
@@ -38,6 +38,9 @@ public final class TopologyFactory {
                 Serdes.String(), Serdes.ByteArray()), MODEL);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamSettings.PENDING_STORE),
                 Serdes.String(), Serdes.ByteArray()), MODEL);
+        // written on every record learned, read by the report walk: the cache coalesces a commit's writes per model
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamSettings.PROGRESS_STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), MODEL);
         topology.addSink(PREDICTIONS, settings.predictionsTopic(), new StringSerializer(), new ByteArraySerializer(), MODEL);
         topology.addSink(REPORTS, settings.reportsTopic(), new StringSerializer(), new ByteArraySerializer(), MODEL);
         topology.addSink(DEAD_LETTERS, settings.deadLetterTopic(), new ByteArraySerializer(), new ByteArraySerializer(), DECODE, MODEL);

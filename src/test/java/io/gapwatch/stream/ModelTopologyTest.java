@@ -51,7 +51,7 @@ class ModelTopologyTest {
                                    Function<String, List<String>> features) {
         return new StreamSettings("obs", "pred", "rep", "dlq", ModelOptions.DEFAULTS,
                 id -> new io.gapwatch.engine.ModelSpec(features.apply(id), ModelOptions.DEFAULTS, learners.apply(id)),
-                60_000L, reportEvery, snapshotEvery, 64, 2000, false);
+                60_000L, reportEvery, snapshotEvery, 64, 2000, false, 64L << 20, 0.2, FaultInjection.NONE);
     }
 
     static StreamSettings settings() {
@@ -245,7 +245,7 @@ class ModelTopologyTest {
      */
     private void restart(StreamSettings settings) {
         final Map<String, Map<String, byte[]>> stores = new java.util.HashMap<>();
-        for (String name : List.of(StreamSettings.SNAPSHOTS_STORE, StreamSettings.PENDING_STORE)) {
+        for (String name : List.of(StreamSettings.SNAPSHOTS_STORE, StreamSettings.PENDING_STORE, StreamSettings.PROGRESS_STORE)) {
             final Map<String, byte[]> copy = new java.util.HashMap<>();
             try (var it = driver.<String, byte[]>getKeyValueStore(name).all()) {
                 it.forEachRemaining(kv -> copy.put(kv.key, kv.value));
@@ -305,6 +305,83 @@ class ModelTopologyTest {
         assertThat(stored("wide").count()).isEqualTo(7);
     }
 
+    /**
+     * A fault in the middle of one record — after its model learned it in memory, before anything
+     * was written — sends that record to the dead-letter topic with the exception, leaves its model
+     * exactly as if the record had never come, and stops no other model.
+     */
+    @Test
+    void shouldDeadLetterAFaultAndLeaveTheModelAsIfTheRecordNeverCame() throws IOException {
+        open(settings().withFaults((model, recordId) -> {
+            if ("poison".equals(recordId)) {
+                throw new IllegalStateException("injected fault");
+            }
+        }));
+        final double[][] rows = rows(40, 2, 11);
+        final Model expectedA = new Model(List.of("x1", "x2"), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        final Model expectedB = new Model(List.of("x1", "x2"), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        for (int i = 0; i < rows.length; i++) {
+            final boolean poison = i == 17;
+            input.pipeInput(key("a"), Codecs.encode(Observation.newBuilder().setFeatures(List.of(rows[i][0], rows[i][1]))
+                    .setTarget(rows[i][2]).setRecordId(poison ? "poison" : "r" + i).build()));
+            input.pipeInput(key("b"), avro(-rows[i][2], rows[i][1], rows[i][0]));
+            if (!poison) {
+                expectedA.observe(new double[] {rows[i][0], rows[i][1]}, rows[i][2]);
+            }
+            expectedB.observe(new double[] {rows[i][1], rows[i][0]}, -rows[i][2]);
+        }
+        final DeadLetter letter = Codecs.decode(deadLetters.readValue(), DeadLetter.class);
+        assertThat(letter.getReason()).isEqualTo(RejectReason.PROCESSING_FAILED);
+        assertThat(letter.getMessage()).contains("model 'a'", "IllegalStateException", "injected fault");
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(state(stored("a"))).as("a without the poisoned record").isEqualTo(state(expectedA));
+        assertThat(state(stored("b"))).as("b untouched").isEqualTo(state(expectedB));
+        assertThat(predictions.readValuesToList()).hasSize(2 * rows.length - 1);
+    }
+
+    /**
+     * With a cache too small for more than a few models, the others live only in their stores and
+     * are read back when their next record comes: every model continues bit for bit as one that
+     * was never let go, and each still reports on the interval.
+     */
+    @Test
+    void shouldContinueBitForBitWhenTheCacheLetsModelsGo() throws IOException {
+        final StreamSettings base = settings(7, 1_000_000, id -> LearnerConfig.defaultSet(), id -> null);
+        open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(),
+                base.modelOptions(), base.specFor(), base.reportIntervalMs(), base.reportEveryRecords(), base.snapshotEveryRecords(),
+                base.keyMaxBytes(), base.featuresMax(), false, 1L << 20, 1.0, FaultInjection.NONE));
+        final int d = 100; // about 100 KB a model: a 1 MiB cache holds a handful of the 20
+        final int models = 20;
+        final Random random = new Random(12);
+        final Model[] expected = new Model[models];
+        for (int m = 0; m < models; m++) {
+            expected[m] = new Model(ModelProcessor.defaultNames(d), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        }
+        for (int i = 0; i < 30; i++) {
+            for (int m = 0; m < models; m++) {
+                final double[] x = new double[d];
+                for (int j = 0; j < d; j++) {
+                    x[j] = random.nextGaussian();
+                }
+                final double y = x[0] - x[1] + m + 0.1 * random.nextGaussian();
+                input.pipeInput(key("m" + m), avro(y, x));
+                expected[m].observe(x, y);
+            }
+        }
+        assertThat(expected[0].heapBytes() * models).as("the models outweigh the cache twice").isGreaterThan(2L << 20);
+        for (int m = 0; m < models; m++) {
+            assertThat(state(stored("m" + m))).as("m" + m).isEqualTo(state(expected[m]));
+        }
+        // the interval reports reach every model, cached or not
+        driver.advanceWallClockTime(Duration.ofSeconds(61));
+        for (int tick = 0; tick < 50 && reports.getQueueSize() < models; tick++) {
+            driver.advanceWallClockTime(Duration.ofMillis(ModelProcessor.TICK_MS));
+        }
+        final java.util.Set<String> reported = new java.util.TreeSet<>();
+        reports.readKeyValuesToList().forEach(kv -> reported.add(kv.key));
+        assertThat(reported).hasSize(models);
+    }
+
     @Test
     void shouldReportEveryNRecordsAndOnTheInterval() {
         open(settings(5, 10, id -> LearnerConfig.defaultSet(), id -> null));
@@ -345,7 +422,7 @@ class ModelTopologyTest {
         final StreamSettings base = settings();
         open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(),
                 base.modelOptions(), base.specFor(), base.reportIntervalMs(), 1, base.snapshotEveryRecords(),
-                base.keyMaxBytes(), base.featuresMax(), true));
+                base.keyMaxBytes(), base.featuresMax(), true, base.cacheMaxBytes(), base.reportShare(), base.faults()));
         input.pipeInput(key("j"), avro(2, 1, 1));
         input.pipeInput(key("j"), json("oops"));
         final var mapper = new com.fasterxml.jackson.databind.ObjectMapper();

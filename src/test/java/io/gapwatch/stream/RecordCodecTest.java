@@ -63,6 +63,18 @@ class RecordCodecTest {
     }
 
     @Test
+    void shouldWriteProgressTheGeneratedClassReads() {
+        final byte[] bytes = codec.writeProgress(123_456_789L, 7L, 1_700_000_000_000L);
+        final io.gapwatch.avro.ModelProgress progress = Codecs.decode(bytes, io.gapwatch.avro.ModelProgress.class);
+        assertThat(progress.getRecords()).isEqualTo(123_456_789L);
+        assertThat(progress.getReportedRecords()).isEqualTo(7L);
+        assertThat(progress.getReportedAt()).isEqualTo(1_700_000_000_000L);
+        final long[] fields = new long[3];
+        codec.readProgress(Codecs.encode(progress), fields);
+        assertThat(fields).containsExactly(123_456_789L, 7L, 1_700_000_000_000L);
+    }
+
+    @Test
     void shouldRefusePendingRecordsOfAnotherShape() {
         final byte[] record = codec.writePending(17, new double[] {1, 2}, 3);
         final double[] y = new double[1];
