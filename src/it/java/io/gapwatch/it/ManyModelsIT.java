@@ -88,7 +88,7 @@ class ManyModelsIT {
 
     /** The processors' settings: a 1 MiB cache per task, where 2,000 models need about 20 MB. */
     private static Map<String, String> settings(Cluster cluster, Path state) {
-        return cluster.config(state, Map.of("snapshot.every.records", "16", "report.every.records", "1000000",
+        return cluster.config(state, Map.of("snapshot.lag.records", "16", "report.every.records", "1000000",
                 "topics.partitions", "4", "models.cache.max.bytes", Long.toString(1L << 20)));
     }
 

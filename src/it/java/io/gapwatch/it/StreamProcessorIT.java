@@ -279,7 +279,7 @@ class StreamProcessorIT {
             records.add(cluster.record("wide", avro(y, x)));
         }
         final Map<String, String> config = cluster.config(dir.resolve("state-1"), Map.of(
-                "learners", "sgd", "learner.sgd.lr", "1e-4", "snapshot.every.records", "500", "report.every.records", "1000000"));
+                "learners", "sgd", "learner.sgd.lr", "1e-4", "snapshot.lag.records", "500", "report.every.records", "1000000"));
         try (GapwatchService service = cluster.start(config)) {
             cluster.produce(records);
             Cluster.await("all records learned", Duration.ofSeconds(180), () ->

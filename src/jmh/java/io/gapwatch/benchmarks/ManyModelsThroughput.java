@@ -65,20 +65,32 @@ public final class ManyModelsThroughput {
     public static void main(String[] args) throws Exception {
         final boolean quick = args.length > 0 && args[0].equals("quick");
         final int models = quick ? 1000 : 10_000;
+        // -Dbench.cases=small,restart,large picks the cases (all by default)
+        final java.util.Set<String> cases = java.util.Set.of(System.getProperty("bench.cases", "small,restart,large").split(","));
         final List<String> rows = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(0, EndToEndThroughput.tempDirectory("bench-many-kafka"), Map.of())) {
             final String bootstrap = kafka.bootstrapServers();
             // small: many keys against one key, the same records
-            produce(bootstrap, "many-small", 16, models, 100, 1);
-            produce(bootstrap, "one-small", 16, 1, models * 100, 1);
-            final Path kept = EndToEndThroughput.tempDirectory("bench-many-state");
-            final Run many = run(bootstrap, "many-small", 16, models * 100L, kept, Map.of());
-            final Run one = run(bootstrap, "one-small", 16, models * 100L, EndToEndThroughput.tempDirectory("bench-one-state"), Map.of());
-            rows.add(String.format(Locale.ROOT, "| small: %,d models × 100, d = 16 | %,.0f/s | one key: %,.0f/s | %.0f%% | live heap after GC (MB): %s |",
-                    models, many.rate, one.rate, 100 * many.rate / one.rate, many.heapAfterGc));
-            // restart over the kept state directory, and over an empty one (restored from the changelogs)
-            rows.add(restart(bootstrap, "many-small", kept, "kept state directory"));
-            rows.add(restart(bootstrap, "many-small", EndToEndThroughput.tempDirectory("bench-many-fresh"), "empty state directory"));
+            if (cases.contains("small") || cases.contains("restart")) {
+                produce(bootstrap, "many-small", 16, models, 100, 1);
+            }
+            if (cases.contains("small")) {
+                produce(bootstrap, "one-small", 16, 1, models * 100, 1);
+                final Run many = run(bootstrap, "many-small", 16, models * 100L, EndToEndThroughput.tempDirectory("bench-many-state"), Map.of());
+                final Run one = run(bootstrap, "one-small", 16, models * 100L, EndToEndThroughput.tempDirectory("bench-one-state"), Map.of());
+                rows.add(String.format(Locale.ROOT, "| small: %,d models × 100, d = 16 | %,.0f/s | one key: %,.0f/s | %.0f%% | live heap after GC (MB): %s |",
+                        models, many.rate, one.rate, 100 * many.rate / one.rate, many.heapAfterGc));
+            }
+            if (cases.contains("restart")) {
+                // restart over the kept state directory, and over an empty one (restored from the changelogs)
+                rows.add(restart(bootstrap, "many-small", EndToEndThroughput.tempDirectory("bench-many-kept"), "kept state directory", true));
+                rows.add(restart(bootstrap, "many-small", EndToEndThroughput.tempDirectory("bench-many-fresh"), "empty state directory", false));
+            }
+            if (!cases.contains("large")) {
+                System.out.println();
+                rows.forEach(System.out::println);
+                return;
+            }
 
             // large: d = 128, a cache for about 200 of the 1,000 models
             final int large = quick ? 200 : 1000;
@@ -190,18 +202,17 @@ public final class ManyModelsThroughput {
     }
 
     /** Start a new instance over {@code state}: time to RUNNING, and to the first record of an existing model processed. */
-    static String restart(String bootstrap, String topic, Path state, String what) throws Exception {
+    /** @param populate first run the application over the whole topic in {@code state}, then stop it */
+    static String restart(String bootstrap, String topic, Path state, String what, boolean populate) throws Exception {
         final String id = "bench-restart-" + topic;
         final Map<String, String> settings = new HashMap<>(Map.of("bootstrap.servers", bootstrap, "application.id", id,
                 "observations.topic", topic, "predictions.topic", id + "-pred", "reports.topic", id + "-rep",
                 "dead.letter.topic", id + "-dlq", "http.port", "0", "state.dir", state.toString(),
                 "consumer.auto.offset.reset", "earliest"));
-        // first run of this application id: process the whole topic (so that its stores hold every model), then stop
-        if (!state.resolve("." + id).toFile().exists()) {
+        if (populate) { // process the whole topic, so that the stores (and their changelogs) hold every model, then stop
             try (GapwatchService first = GapwatchService.start(GapwatchConfig.of(settings), new PrintWriter(new StringWriter()))) {
                 waitCommitted(bootstrap, id, topic, Long.MAX_VALUE, Duration.ofMinutes(20));
             }
-            state.resolve("." + id).toFile().createNewFile();
         }
         final long committedBefore = committed(bootstrap, id, topic);
         final long start = System.nanoTime();

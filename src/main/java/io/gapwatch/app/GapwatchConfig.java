@@ -65,7 +65,8 @@ public final class GapwatchConfig extends AbstractConfig {
     public static final String LEARNERS = "learners";
     public static final String REPORT_INTERVAL_MS = "report.interval.ms";
     public static final String REPORT_EVERY_RECORDS = "report.every.records";
-    public static final String SNAPSHOT_EVERY_RECORDS = "snapshot.every.records";
+    public static final String SNAPSHOT_LAG_RECORDS = "snapshot.lag.records";
+    public static final String SNAPSHOT_LAG_MS = "snapshot.lag.ms";
     public static final String REPORT_SHARE = "report.share";
     public static final String MODELS_CACHE_MAX_BYTES = "models.cache.max.bytes";
     public static final String KAFKA_UNREACHABLE_EXIT_MS = "kafka.unreachable.exit.ms";
@@ -123,8 +124,11 @@ public final class GapwatchConfig extends AbstractConfig {
             .define(KAFKA_UNREACHABLE_EXIT_MS, Type.LONG, 300_000L, Range.atLeast(0L), Importance.LOW,
                     "Exit (status 1) when the Kafka cluster stays unreachable this long, so a supervisor restarts the process "
                             + "instead of it idling as a zombie; 0: never.")
-            .define(SNAPSHOT_EVERY_RECORDS, Type.INT, 1000, Range.atLeast(1), Importance.LOW,
-                    "Records between snapshots of a model's state (O(d²) bytes); in between each record writes O(d) bytes.")
+            .define(SNAPSHOT_LAG_RECORDS, Type.LONG, 100_000L, Range.atLeast(1L), Importance.LOW,
+                    "Snapshot a model (O(d²) bytes) when its oldest record not yet in a snapshot lies more than this many input "
+                            + "offsets behind: a restore reads back at most about this many records of a partition from the input topic.")
+            .define(SNAPSHOT_LAG_MS, Type.LONG, 600_000L, Range.atLeast(1000L), Importance.LOW,
+                    "… or was learned longer ago than this: the input topic's retention must exceed it (checked at start-up).")
             .define(KEY_MAX_BYTES, Type.INT, 256, Range.between(1, 65_536), Importance.LOW,
                     "Longest model id accepted, in UTF-8 bytes; longer keys go to the dead-letter topic.")
             .define(FEATURES_MAX, Type.INT, 10_000, Range.between(1, 100_000), Importance.LOW,
@@ -421,9 +425,12 @@ public final class GapwatchConfig extends AbstractConfig {
     public io.gapwatch.stream.StreamSettings streamSettings() {
         return new io.gapwatch.stream.StreamSettings(getString(OBSERVATIONS_TOPIC), getString(PREDICTIONS_TOPIC),
                 getString(REPORTS_TOPIC), getString(DEAD_LETTER_TOPIC), modelOptions(), this::specFor,
-                getLong(REPORT_INTERVAL_MS), getLong(REPORT_EVERY_RECORDS), getInt(SNAPSHOT_EVERY_RECORDS),
+                getLong(REPORT_INTERVAL_MS), getLong(REPORT_EVERY_RECORDS), getLong(SNAPSHOT_LAG_RECORDS), getLong(SNAPSHOT_LAG_MS),
                 getInt(KEY_MAX_BYTES), getInt(FEATURES_MAX), "json".equals(getString(OUTPUT_FORMAT)),
-                getLong(MODELS_CACHE_MAX_BYTES), getDouble(REPORT_SHARE), io.gapwatch.stream.FaultInjection.NONE);
+                getLong(MODELS_CACHE_MAX_BYTES), getDouble(REPORT_SHARE), io.gapwatch.stream.FaultInjection.NONE,
+                () -> {
+                    throw new IllegalStateException("no input topic to read back: the service sets it once it knows the cluster");
+                });
     }
 
     /** Whether an embedded broker has to be started. */

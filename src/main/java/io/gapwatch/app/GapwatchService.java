@@ -4,6 +4,7 @@ import io.gapwatch.http.HttpApi;
 import io.gapwatch.metrics.Metrics;
 import io.gapwatch.stream.EmbeddedKafka;
 import io.gapwatch.stream.FaultInjection;
+import io.gapwatch.stream.InputLog;
 import io.gapwatch.stream.StreamSettings;
 import io.gapwatch.stream.TopologyFactory;
 import org.apache.kafka.clients.admin.Admin;
@@ -99,7 +100,10 @@ public final class GapwatchService implements AutoCloseable {
         try {
             createMissingTopics(config, bootstrap);
             http = HttpApi.bind(config.getString(GapwatchConfig.HTTP_HOST), config.getInt(GapwatchConfig.HTTP_PORT));
-            final StreamSettings settings = config.streamSettings().withFaults(faults);
+            final Map<String, Object> readerSettings = inputReaderSettings(config, bootstrap);
+            final StreamSettings settings = config.streamSettings().withFaults(faults)
+                    .withInputLog(() -> new InputLog.Kafka(config.getString(GapwatchConfig.OBSERVATIONS_TOPIC), readerSettings));
+            checkRetention(config, bootstrap);
             final Properties props = streamsProperties(config, bootstrap, http.host() + ":" + http.port());
             if (broker != null && !config.clientSettings().containsKey(StreamsConfig.STATE_DIR_CONFIG)) {
                 // the local state belongs to this broker's data: keep them together, so that neither outlives the other
@@ -123,12 +127,13 @@ public final class GapwatchService implements AutoCloseable {
                     failure.complete(new IllegalStateException("Kafka Streams stopped in state ERROR"));
                 }
             });
-            http.start(streams, settings.modelOptions().window());
+            http.start(streams, settings.modelOptions().window(), new io.gapwatch.stream.ModelReader(settings));
             streams.start();
             out.printf("gapwatch: processing %s -> %s, %s, %s; HTTP on http://%s:%d (/models, /health, /metrics)%n",
                     settings.observationsTopic(), settings.predictionsTopic(), settings.reportsTopic(), settings.deadLetterTopic(),
                     http.host(), http.port());
             out.flush();
+            LOG.info("reports compute their SVDs with {}", io.gapwatch.engine.exact.Svd.implementation());
             final long unreachable = config.getLong(GapwatchConfig.KAFKA_UNREACHABLE_EXIT_MS);
             final Watchdog watchdog = unreachable > 0 ? Watchdog.start(adminSettings(config, bootstrap), unreachable, failure) : null;
             return new GapwatchService(broker, streams, http, metrics, bootstrap, failure, watchdog);
@@ -166,6 +171,70 @@ public final class GapwatchService implements AutoCloseable {
         props.putIfAbsent(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         props.putIfAbsent(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         return props;
+    }
+
+    /** The processor's client settings (TLS, SASL …) for a plain consumer that reads the input back. */
+    static Map<String, Object> inputReaderSettings(GapwatchConfig config, String bootstrap) {
+        final Map<String, Object> settings = new HashMap<>();
+        config.clientSettings().forEach((k, v) -> {
+            if (org.apache.kafka.clients.consumer.ConsumerConfig.configNames().contains(k)) {
+                settings.put(k, v);
+            } else if (k.startsWith(StreamsConfig.CONSUMER_PREFIX)
+                    && org.apache.kafka.clients.consumer.ConsumerConfig.configNames().contains(k.substring(StreamsConfig.CONSUMER_PREFIX.length()))) {
+                settings.put(k.substring(StreamsConfig.CONSUMER_PREFIX.length()), v);
+            }
+        });
+        settings.keySet().removeIf(k -> k.equals("group.id") || k.equals("auto.offset.reset") || k.equals("isolation.level"));
+        settings.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return settings;
+    }
+
+    /**
+     * The input topic is the log a restore reads back: its retention is checked, never trusted.
+     * Warns when records may be removed before a snapshot takes them in (retention.ms shorter than
+     * twice snapshot.lag.ms, a size limit that cannot be judged, or compaction, which keeps only the
+     * last record of each model).
+     */
+    static void checkRetention(GapwatchConfig config, String bootstrap) {
+        final String topic = config.getString(GapwatchConfig.OBSERVATIONS_TOPIC);
+        try (Admin admin = Admin.create(adminSettings(config, bootstrap))) {
+            final org.apache.kafka.common.config.ConfigResource resource =
+                    new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            final org.apache.kafka.clients.admin.Config topicConfig = admin.describeConfigs(List.of(resource)).all()
+                    .get(30, TimeUnit.SECONDS).get(resource);
+            retentionWarnings(topic, topicConfig.get("cleanup.policy").value(), Long.parseLong(topicConfig.get("retention.ms").value()),
+                    Long.parseLong(topicConfig.get("retention.bytes").value()), config.getLong(GapwatchConfig.SNAPSHOT_LAG_MS),
+                    config.getLong(GapwatchConfig.SNAPSHOT_LAG_RECORDS)).forEach(LOG::warn);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            LOG.warn("could not check the retention of input topic {}: {}", topic, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * What is wrong with an input topic's retention for restores that read records back from it
+     * for up to {@code lagMs} (and {@code lagRecords} offsets) after they were learned.
+     */
+    static List<String> retentionWarnings(String topic, String cleanupPolicy, long retentionMs, long retentionBytes, long lagMs,
+                                          long lagRecords) {
+        final List<String> warnings = new ArrayList<>();
+        if (cleanupPolicy.contains("compact")) {
+            warnings.add("input topic " + topic + " is compacted (cleanup.policy=" + cleanupPolicy + "): it keeps only each model's "
+                    + "last record, so a restore cannot read back the records since a snapshot and models restored from it will "
+                    + "report records lost. Use cleanup.policy=delete.");
+        }
+        if (retentionMs >= 0 && retentionMs < 2 * lagMs) {
+            warnings.add("input topic " + topic + " keeps records " + retentionMs + " ms (retention.ms), less than twice "
+                    + "snapshot.lag.ms = " + lagMs + " ms: a model restored after a crash may find records it needs removed. "
+                    + "Raise retention.ms or lower snapshot.lag.ms.");
+        }
+        if (retentionBytes >= 0) {
+            warnings.add("input topic " + topic + " has a size limit (retention.bytes = " + retentionBytes + "): make sure a "
+                    + "partition holds more than snapshot.lag.records = " + lagRecords + " records, and records of the last "
+                    + "2 × snapshot.lag.ms.");
+        }
+        return warnings;
     }
 
     static Map<String, Object> adminSettings(GapwatchConfig config, String bootstrap) {
@@ -272,7 +341,9 @@ public final class GapwatchService implements AutoCloseable {
         if (watchdog != null) {
             watchdog.close();
         }
-        streams.close(Duration.ofSeconds(30));
+        // leave the group: otherwise the next instance of this application waits out the departed
+        // member's session (45 s by default) before it gets the tasks
+        streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
         http.close();
         metrics.close();
         if (broker != null) {

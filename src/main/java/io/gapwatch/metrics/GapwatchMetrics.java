@@ -46,6 +46,9 @@ public final class GapwatchMetrics implements StreamListener {
     static final String CACHED_MODELS = "gapwatch.models.cached";
     static final String CACHED_BYTES = "gapwatch.models.cached.weight";
     static final String EVICTIONS = "gapwatch.models.evicted";
+    static final String RECORDS_LOST = "gapwatch.records.lost";
+    static final String RESTORED_MODELS = "gapwatch.restore.models";
+    static final String RESTORED_RECORDS = "gapwatch.restore.records";
     /** Reasons a record of a named model can be rejected for: exported at zero from the model's first record. */
     static final java.util.Set<RejectReason> MODEL_REASONS = java.util.EnumSet.complementOf(
             java.util.EnumSet.of(RejectReason.EMPTY_KEY, RejectReason.OVERSIZED_KEY));
@@ -97,6 +100,12 @@ public final class GapwatchMetrics implements StreamListener {
                 "What the models held in memory weigh, at most `models.cache.max.bytes` per stream task."));
         all.add(new Definition(prometheus(EVICTIONS, true), "counter", "",
                 "Models the cache let go (read back from the stores, bit for bit, when next needed)."));
+        all.add(new Definition(prometheus(RESTORED_MODELS, true), "counter", "",
+                "Models rebuilt after a crash or a takeover by reading their records since their snapshot back from the input topic."));
+        all.add(new Definition(prometheus(RESTORED_RECORDS, true), "counter", "", "Input records those restores read back and applied again."));
+        all.add(new Definition(prometheus(RECORDS_LOST, true), "counter", "",
+                "Records a restore needed that the input topic no longer held (its retention removed them before the model's next "
+                        + "snapshot): the model went on without them, and its `records_lost` finding names it. Anything above 0 is an alert."));
         all.add(new Definition(prometheus(EXPORTED, false), "gauge", "", "Models whose metrics are exported now."));
         all.add(new Definition(prometheus(UNEXPORTED, true), "counter", "",
                 "Models not exported because `metrics.models.max` were exported already, counted once each."));
@@ -125,6 +134,10 @@ public final class GapwatchMetrics implements StreamListener {
                 .description("Models held in memory").register(registry);
         Gauge.builder(CACHED_BYTES, tasks, t -> t.values().stream().mapToLong(TaskFigures::bytes).sum())
                 .description("What the models held in memory weigh").baseUnit("bytes").register(registry);
+        this.restoredModels = Counter.builder(RESTORED_MODELS).description("Models rebuilt from the input topic").register(registry);
+        this.restoredRecords = Counter.builder(RESTORED_RECORDS).description("Input records read back by restores").register(registry);
+        this.recordsLost = Counter.builder(RECORDS_LOST)
+                .description("Records a restore needed that the input topic no longer held").register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder(EVICTIONS, this, m -> m.evictedBefore
                         + m.tasks.values().stream().mapToLong(TaskFigures::evictions).sum())
                 .description("Models the cache let go").register(registry);
@@ -135,6 +148,21 @@ public final class GapwatchMetrics implements StreamListener {
     }
 
     private final Map<String, TaskFigures> tasks = new ConcurrentHashMap<>();
+    // model-free, so that they are exported whatever metrics.models.max leaves out
+    private final Counter restoredModels;
+    private final Counter restoredRecords;
+    private final Counter recordsLost;
+
+    @Override
+    public void restored(String task, long models, long records) {
+        restoredModels.increment(models);
+        restoredRecords.increment(records);
+    }
+
+    @Override
+    public void recordsLost(String model, long records) {
+        recordsLost.increment(records);
+    }
     /** Evictions of tasks that have closed, so the counter never goes back. */
     private volatile long evictedBefore;
 

@@ -27,19 +27,27 @@ import java.util.List;
  * then learn (test-then-train) — and the outputs: a prediction per record, a report per model on an
  * interval and every N records, a dead letter for a record that cannot be used.
  *
- * <h2>State, and memory bounded by configuration</h2>
- * The models live in changelogged stores ({@link ModelStore}): a snapshot every
- * {@code snapshot.every.records}, an O(d) pending entry per record in between, and a small progress
- * entry ({@link #PROGRESS_STORE}). In memory they are only a cache, bounded in bytes
- * ({@code models.cache.max.bytes}, each model weighing {@link Model#heapBytes()}), maintained on
- * the stream thread: a model it lets go is read back from its stores when next needed, bit for
- * bit. The cache is cleared in {@link #init}, which Kafka Streams calls again whenever a task is
- * revived.
+ * <h2>State: the input topic is the log</h2>
+ * A model is its snapshot plus its records after the snapshot's input offset ({@link ModelStore}).
+ * Per record nothing O(d) reaches a changelog: the record goes to a local pending store (so a
+ * model the cache let go is read back without touching the input) and its offset to the model's
+ * progress entry, whose store caches writes until the commit. A model is snapshotted when its
+ * oldest record not in its snapshot lies more than {@code snapshot.lag.records} input offsets, or
+ * {@code snapshot.lag.ms}, behind: that bounds how much of the input a restore reads back. At task
+ * start ({@link #init}) every model whose progress is ahead of its snapshot and its local pending
+ * records is rebuilt in one pass over the input partition.
+ *
+ * <h2>Memory bounded by configuration</h2>
+ * In memory the models are only a cache, bounded in bytes ({@code models.cache.max.bytes}, each
+ * model weighing {@link Model#heapBytes()}), maintained on the stream thread: a model it lets go is
+ * read back when next needed, bit for bit. The cache is cleared in {@link #init}, which Kafka
+ * Streams calls again whenever a task is revived.
  *
  * <h2>A fault in one model never stops the others</h2>
  * A record is learned in memory first and its state written after. If anything throws in between,
  * the record goes to the dead-letter topic as PROCESSING_FAILED with the exception, the model is
- * dropped from the cache — its stores never saw the record — and every other model goes on.
+ * read back without it and snapshotted past its offset — so no restore re-reads it — and every
+ * other model goes on.
  *
  * <h2>Reports within a budget</h2>
  * A model reports every {@code report.every.records} records, inline, and every
@@ -65,18 +73,42 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> snapshots;
     private KeyValueStore<String, byte[]> pending;
+    // Pending records not yet in the local store: one putAll per batch costs a fraction of a put per record.
+    private final List<org.apache.kafka.streams.KeyValue<String, byte[]>> unwritten = new ArrayList<>();
+    private static final int PENDING_BATCH = 512;
     private KeyValueStore<String, byte[]> progress;
-    private ModelStore.Writable snapshotWriter;
-    private ModelStore.Writable pendingWriter;
     private Cache<String, Slot> models;
     private final RecordCodec codec = new RecordCodec();
-    private final long[] progressFields = new long[3];
+    private final long[] progressFields = new long[4];
+    private final ObservationDecoder decoder;
+    private InputLog input;
+    /**
+     * Models with records not in their snapshot, by the input offset and time of the oldest such
+     * record, oldest first (insertion order: offsets only grow within a partition). At most the
+     * models that learned within the snapshot lag.
+     */
+    private final java.util.LinkedHashMap<String, long[]> unsnapshotted = new java.util.LinkedHashMap<>();
 
     // the report walk
     private String cursor = "";
-    private long creditNanos;
-    private long lastTickNanos;
     private final ReportCycle cycle = new ReportCycle();
+
+    /**
+     * The report budget of one stream thread: the tasks it runs take turns, and report.share is
+     * a share of the thread's time, so they draw on one credit. Only its own thread touches it.
+     */
+    private static final class ThreadBudget {
+        long creditNanos;
+        long lastRefillNanos = System.nanoTime();
+
+        void refill(double share) {
+            final long now = System.nanoTime();
+            creditNanos = Math.min(MAX_CREDIT_NANOS, creditNanos + (long) (share * (now - lastRefillNanos)));
+            lastRefillNanos = now;
+        }
+    }
+
+    private static final ThreadLocal<ThreadBudget> BUDGET = ThreadLocal.withInitial(ThreadBudget::new);
 
     /** A cached model, its manifest, and its progress as last written. */
     private static final class Slot {
@@ -86,20 +118,24 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
         ModelState manifest;
         long reportedRecords;
         long reportedAt;
+        /** The input offset of the last record it learned. */
+        long lastOffset;
 
-        Slot(Model model, ModelState manifest, long reportedRecords, long reportedAt) {
+        Slot(Model model, ModelState manifest, long reportedRecords, long reportedAt, long lastOffset) {
             this.model = model;
             this.manifest = manifest;
             this.learnerNames = model.learners().stream().map(l -> l.name()).toList();
             this.weight = model.heapBytes();
             this.reportedRecords = reportedRecords;
             this.reportedAt = reportedAt;
+            this.lastOffset = lastOffset;
         }
     }
 
     ModelProcessor(StreamSettings settings, StreamListener listener) {
         this.settings = settings;
         this.listener = listener;
+        this.decoder = new ObservationDecoder(settings.keyMaxBytes(), settings.featuresMax());
     }
 
     @Override
@@ -108,8 +144,6 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
         this.snapshots = context.getStateStore(StreamSettings.SNAPSHOTS_STORE);
         this.pending = context.getStateStore(StreamSettings.PENDING_STORE);
         this.progress = context.getStateStore(StreamSettings.PROGRESS_STORE);
-        this.snapshotWriter = writer(snapshots);
-        this.pendingWriter = writer(pending);
         // caches only: the stores are the truth. Maintenance runs on this thread, so an eviction
         // never races the stream thread's use of a model.
         this.models = Caffeine.newBuilder()
@@ -118,22 +152,141 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
                 .executor(Runnable::run)
                 .recordStats()
                 .build();
-        this.lastTickNanos = System.nanoTime();
-        context.schedule(Duration.ofMillis(TICK_MS), PunctuationType.WALL_CLOCK_TIME, this::reportDue);
+        this.unsnapshotted.clear();
+        restoreFromInput();
+        context.schedule(Duration.ofMillis(TICK_MS), PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
 
-    private static ModelStore.Writable writer(KeyValueStore<String, byte[]> store) {
-        return new ModelStore.Writable() {
-            @Override
-            public void put(String key, byte[] value) {
-                store.put(key, value);
-            }
+    private InputLog input() {
+        if (input == null) {
+            input = settings.inputLog().open();
+        }
+        return input;
+    }
 
-            @Override
-            public void delete(String key) {
-                store.delete(key);
+    /** The processor's own judgement of an input record, for re-reads: learned features and target, or null. */
+    double[] learnable(String key, byte[] value, int features) {
+        return ModelReader.learnable(decoder, key, value, features);
+    }
+
+    /**
+     * Every model of this task whose progress is ahead of its snapshot is tracked for the snapshot
+     * lag, and those whose local pending records do not reach their progress — after a crash, or on
+     * an instance that has just taken the task over — are rebuilt in one pass over the input span
+     * they need, each record validated and applied as the processor did, and written to the local
+     * pending store so that the cache may let the model go again.
+     */
+    private void restoreFromInput() {
+        final java.util.Map<String, long[]> behind = new java.util.HashMap<>(); // id → {from offset, to offset}
+        long from = Long.MAX_VALUE;
+        long to = -1;
+        int partition = -1;
+        try (KeyValueIterator<String, byte[]> it = progress.all()) {
+            while (it.hasNext()) {
+                final var entry = it.next();
+                codec.readProgress(entry.value, progressFields);
+                final byte[] manifestBytes = snapshots.get(entry.key);
+                if (manifestBytes == null) {
+                    continue;
+                }
+                final ModelState manifest = Codecs.decode(manifestBytes, ModelState.class);
+                if (progressFields[0] <= manifest.getRecords()) {
+                    continue; // its snapshot has it all
+                }
+                unsnapshotted.put(entry.key, new long[] {manifest.getInputOffset() + 1, System.currentTimeMillis()});
+                final long covered = pendingReach(entry.key, manifest);
+                if (covered < progressFields[0]) {
+                    behind.put(entry.key, new long[] {manifest.getInputOffset() + 1, progressFields[3]});
+                    from = Math.min(from, manifest.getInputOffset() + 1);
+                    to = Math.max(to, progressFields[3]);
+                    partition = manifest.getInputPartition();
+                }
             }
-        };
+        }
+        if (behind.isEmpty()) {
+            return;
+        }
+        final long started = System.nanoTime();
+        final long[] reread = {0};
+        for (String id : behind.keySet()) {
+            final Slot slot = load(id, null); // snapshot and pending: the input is read below, once for all
+            models.put(id, slot);
+        }
+        input().read(partition, from, to, behind::containsKey, (key, offset, value) -> {
+            final Slot slot = slotOf(key);
+            final long[] fields = progressOf(key);
+            if (slot.model.count() >= fields[0] || offset <= slot.lastOffset) {
+                return;
+            }
+            final double[] learned = learnable(key, value, slot.model.featureNames().size());
+            if (learned != null) {
+                final int d = slot.model.featureNames().size();
+                final double[] x = java.util.Arrays.copyOf(learned, d);
+                slot.model.observe(x, learned[d]);
+                ModelStore.appendPending(pending, codec, key, slot.model.count(), offset, x, learned[d]);
+                reread[0]++;
+                settings.faults().duringReread(key, offset);
+            }
+            slot.lastOffset = offset;
+        });
+        for (String id : behind.keySet()) {
+            final Slot slot = slotOf(id);
+            final long[] fields = progressOf(id);
+            final long lost = fields[0] - slot.model.count();
+            if (lost > 0) {
+                recordsLost(id, slot, lost, fields[3]);
+            }
+        }
+        LOG.info("task {}: {} models rebuilt from the input partition {} (offsets {}–{}): {} records read back in {} ms",
+                context.taskId(), behind.size(), partition, from, to, reread[0], (System.nanoTime() - started) / 1_000_000);
+        listener.restored(context.taskId().toString(), behind.size(), reread[0]);
+    }
+
+    // how far the model's snapshot and its contiguous local pending records reach, in records
+    private long pendingReach(String id, ModelState manifest) {
+        long reach = manifest.getRecords();
+        try (KeyValueIterator<String, byte[]> it = pending.prefixScan(ModelStore.prefix(id), new org.apache.kafka.common.serialization.StringSerializer())) {
+            while (it.hasNext()) {
+                final long sequence = Long.parseLong(it.next().key.substring(id.length() + 1));
+                if (sequence == reach + 1) {
+                    reach = sequence;
+                } else if (sequence > reach + 1) {
+                    break;
+                }
+            }
+        }
+        return reach;
+    }
+
+    private Slot slotOf(String id) {
+        Slot slot = models.getIfPresent(id);
+        if (slot == null) { // the cache let it go mid-restore: its records so far are in the pending store
+            slot = load(id, null);
+            models.put(id, slot);
+        }
+        return slot;
+    }
+
+    private long[] progressOf(String id) {
+        final long[] fields = new long[4];
+        codec.readProgress(progress.get(id), fields);
+        return fields;
+    }
+
+    /**
+     * Records a restore could not read back: the input's retention removed them. Said loudly — the
+     * log, a counter and alert, a finding on the model — and made permanent: the model is
+     * snapshotted as it is now, covering the whole span, so no later restore counts them again.
+     */
+    private void recordsLost(String id, Slot slot, long lost, long spanEnd) {
+        LOG.error("model '{}': {} records it had learned could not be read back from {} partition {}: the topic's retention "
+                        + "removed them before the model's next snapshot. It goes on without them (a finding says so); keep "
+                        + "the input topic longer than snapshot.lag.ms.", id, lost, settings.observationsTopic(),
+                slot.manifest.getInputPartition());
+        slot.model.lost(lost);
+        slot.lastOffset = Math.max(slot.lastOffset, spanEnd);
+        snapshot(id, slot);
+        listener.recordsLost(id, lost);
     }
 
     @Override
@@ -167,22 +320,26 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
                 predictions = model.score(o.features());
             }
         } catch (RuntimeException e) {
-            models.invalidate(id); // its stores never saw this record: the next use reads the model back without it
             failed(o, record.timestamp(), e, "learning it failed");
+            skipFailed(id, context.recordMetadata().map(RecordMetadata::offset).orElse(-1L));
             return;
         }
-        if (o.hasTarget()) {
-            final long sequence = model.count();
-            ModelStore.appendPending(pendingWriter, codec, id, sequence, settings.snapshotEveryRecords(), o.features(), o.target());
-            if (sequence % settings.snapshotEveryRecords() == 0) {
-                slot.manifest = ModelStore.snapshot(snapshotWriter, id, model, slot.manifest);
-            }
-            progress.put(id, codec.writeProgress(sequence, slot.reportedRecords, slot.reportedAt));
-        }
-        listener.processed(id, o.hasTarget());
         final RecordMetadata metadata = context.recordMetadata().orElse(null);
         final int partition = metadata == null ? -1 : metadata.partition();
         final long offset = metadata == null ? -1 : metadata.offset();
+        if (o.hasTarget()) {
+            final long sequence = model.count();
+            unwritten.add(org.apache.kafka.streams.KeyValue.pair(ModelStore.pendingKey(id, sequence),
+                    codec.writePending(sequence, offset, o.features(), o.target())));
+            if (unwritten.size() >= PENDING_BATCH) {
+                writePending();
+            }
+            slot.lastOffset = offset;
+            progress.put(id, codec.writeProgress(sequence, slot.reportedRecords, slot.reportedAt, offset));
+            unsnapshotted.putIfAbsent(id, new long[] {offset, System.currentTimeMillis()});
+            snapshotLagging(offset, System.currentTimeMillis());
+        }
+        listener.processed(id, o.hasTarget());
         final byte[] prediction = settings.json()
                 ? Outputs.encode(Outputs.prediction(o, partition, offset, before, predictions, slot.learnerNames), true)
                 : codec.writePrediction(id, o.recordId(), o.eventTime(), partition, offset, o.target(), before,
@@ -200,26 +357,106 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
                 new Rejection(RejectReason.PROCESSING_FAILED, "model '" + o.model() + "': " + what + ": " + e, o.model()));
     }
 
+    /**
+     * A record whose learning threw: the model is read back without it (its stores never saw it)
+     * and snapshotted with the record's offset as covered, so that no restore re-reads it; its
+     * progress says the same.
+     */
+    private void skipFailed(String id, long offset) {
+        models.invalidate(id);
+        try {
+            final Slot slot = load(id, input());
+            slot.lastOffset = Math.max(slot.lastOffset, offset);
+            models.put(id, slot);
+            snapshot(id, slot);
+        } catch (RuntimeException e) {
+            LOG.error("model '{}' could not be read back after a failed record ({}); its next record will try again", id, e.toString(), e);
+        }
+    }
+
+    /**
+     * Writes the buffered pending records to the local store. Losing the buffer in a crash loses
+     * nothing: progress is ahead of the local records then, and restore re-reads the input.
+     */
+    private void writePending() {
+        if (!unwritten.isEmpty()) {
+            pending.putAll(unwritten);
+            unwritten.clear();
+        }
+    }
+
+    /** The model from its stores (and the input, when given): snapshot, pending records, re-read records. */
+    private Slot load(String id, InputLog log) {
+        writePending(); // the stores are the truth a load reads
+        final ModelStore.Loaded loaded = ModelStore.load(snapshots, pending, progress, id, codec, log, this::learnable);
+        if (loaded == null) {
+            return null;
+        }
+        long reportedRecords = 0;
+        long reportedAt = 0;
+        final byte[] entry = progress.get(id);
+        if (entry != null) {
+            codec.readProgress(entry, progressFields);
+            reportedRecords = progressFields[1];
+            reportedAt = progressFields[2];
+        }
+        for (ModelStore.Reread r : loaded.reread()) {
+            ModelStore.appendPending(pending, codec, id, r.sequence(), r.offset(), r.features(), r.target());
+            settings.faults().duringReread(id, r.offset());
+        }
+        final Slot slot = new Slot(loaded.model(), loaded.manifest(), reportedRecords, reportedAt, loaded.lastOffset());
+        if (log != null && loaded.lost() > 0) {
+            recordsLost(id, slot, loaded.lost(), loaded.lastOffset());
+        }
+        return slot;
+    }
+
+    /** Writes the model's snapshot as of now and drops its pending records: it is no longer behind. */
+    private void snapshot(String id, Slot slot) {
+        writePending(); // before the drop, which must remove them too
+        slot.manifest = ModelStore.snapshot(snapshots, id, slot.model, slot.manifest, slot.lastOffset);
+        ModelStore.dropPending(pending, id, slot.model.count());
+        progress.put(id, codec.writeProgress(slot.model.count(), slot.reportedRecords, slot.reportedAt, slot.lastOffset));
+        unsnapshotted.remove(id);
+        settings.faults().afterSnapshot(id);
+    }
+
+    /**
+     * Snapshots every model whose oldest record not in its snapshot lies more than
+     * snapshot.lag.records input offsets, or snapshot.lag.ms, behind; oldest first. A model the
+     * cache let go is read back (from its stores: its pending records are local) to be snapshotted.
+     */
+    private void snapshotLagging(long offset, long now) {
+        while (!unsnapshotted.isEmpty()) {
+            final var oldest = unsnapshotted.entrySet().iterator().next();
+            final long[] since = oldest.getValue();
+            if (offset - since[0] <= settings.snapshotLagRecords() && now - since[1] <= settings.snapshotLagMs()) {
+                return;
+            }
+            final String id = oldest.getKey();
+            Slot slot = models.getIfPresent(id);
+            if (slot == null) {
+                slot = load(id, input());
+            }
+            if (slot == null) {
+                unsnapshotted.remove(id);
+                continue;
+            }
+            snapshot(id, slot);
+        }
+    }
+
     // The cached model, or the model read back from its stores, or a new one (its spec written now).
     private Slot slot(String id, Observation first) {
         final Slot cached = models.getIfPresent(id);
         if (cached != null) {
             return cached;
         }
-        final ModelStore.Loaded loaded = ModelStore.load(snapshots, pending, id, codec);
+        final Slot loaded = load(id, input());
         if (loaded != null) {
-            final byte[] entry = progress.get(id);
-            long reportedRecords = 0;
-            long reportedAt = 0;
-            if (entry != null) {
-                codec.readProgress(entry, progressFields);
-                reportedRecords = progressFields[1];
-                reportedAt = progressFields[2];
-            }
-            final Slot slot = new Slot(loaded.model(), loaded.manifest(), reportedRecords, reportedAt);
-            models.put(id, slot);
-            LOG.debug("model '{}' read back from its stores at {} records", id, loaded.model().count());
-            return slot;
+            models.put(id, loaded);
+            LOG.debug("model '{}' read back from its stores at {} records", id, loaded.model.count());
+            return loaded;
         }
         final ModelSpec spec = settings.specFor().apply(id);
         if (spec.features() != null && spec.features().size() != first.features().length) {
@@ -230,9 +467,11 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
         }
         final List<String> names = spec.features() != null ? spec.features() : defaultNames(first.features().length);
         final Model model = new Model(spec, names); // the spec was checked at start-up
-        final ModelState manifest = ModelStore.fresh(id, model);
+        final RecordMetadata metadata = context.recordMetadata().orElse(null);
+        final long before = metadata == null ? -1 : metadata.offset() - 1;
+        final ModelState manifest = ModelStore.fresh(id, model, metadata == null ? -1 : metadata.partition(), before);
         snapshots.put(id, Codecs.encode(manifest));
-        final Slot slot = new Slot(model, manifest, 0, 0);
+        final Slot slot = new Slot(model, manifest, 0, 0, before);
         models.put(id, slot);
         LOG.info("model '{}' started: {} features, learners {}", id, names.size(), slot.learnerNames);
         return slot;
@@ -248,6 +487,11 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
 
     @Override
     public void close() {
+        try {
+            writePending();
+        } catch (RuntimeException e) {
+            LOG.debug("pending store closed before the processor: {}", e.toString()); // restore re-reads the input
+        }
         // the task moves away or the processor stops: none of its models are ours any more
         try (KeyValueIterator<String, byte[]> it = progress.all()) {
             while (it.hasNext()) {
@@ -259,26 +503,36 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
         }
         models.invalidateAll();
         listener.taskClosed(context.taskId().toString());
+        if (input != null) {
+            input.close();
+            input = null;
+        }
     }
 
     // ---------------------------------------------------------------- reports on the interval, within a budget
 
     /**
      * Walks the progress store from the cursor, reporting each model whose last report is older
-     * than the interval and that has learned since, while the credit lasts. Credit accrues at
-     * {@code report.share} of the wall-clock time since the last tick and is spent by the reports'
-     * own time, so a slow report makes the next ticks wait rather than the records.
+     * than the interval and that has learned since, while the thread's credit lasts. Credit accrues
+     * at {@code report.share} of the wall-clock time since it was last refilled, by any of the
+     * thread's tasks, and is spent by the reports' own time, so a slow report makes the next ticks
+     * wait rather than the records.
      */
+    private void tick(long now) {
+        writePending();
+        snapshotLagging(Long.MIN_VALUE / 2, System.currentTimeMillis()); // the time bound, between records too
+        reportDue(now);
+    }
+
     private void reportDue(long now) {
-        final long tick = System.nanoTime();
-        creditNanos = Math.min(MAX_CREDIT_NANOS, creditNanos + (long) (settings.reportShare() * (tick - lastTickNanos)));
-        lastTickNanos = tick;
+        final ThreadBudget budget = BUDGET.get();
+        budget.refill(settings.reportShare());
         int scanned = 0;
         boolean wrapped = false;
-        while (creditNanos > 0 && scanned < MAX_SCANNED && !wrapped) {
+        while (budget.creditNanos > 0 && scanned < MAX_SCANNED && !wrapped) {
             String last = null;
             try (KeyValueIterator<String, byte[]> it = cursor.isEmpty() ? progress.all() : progress.range(cursor + '\u0000', null)) {
-                while (it.hasNext() && creditNanos > 0 && scanned < MAX_SCANNED) {
+                while (it.hasNext() && budget.creditNanos > 0 && scanned < MAX_SCANNED) {
                     final var entry = it.next();
                     last = entry.key;
                     scanned++;
@@ -291,7 +545,7 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
                         final long start = System.nanoTime();
                         reportStored(entry.key, now);
                         final long spent = System.nanoTime() - start;
-                        creditNanos -= spent;
+                        budget.creditNanos -= spent;
                         cycle.spent(spent);
                     }
                 }
@@ -325,9 +579,9 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
                 report(id, cached.model, cached, now);
                 return;
             }
-            final ModelStore.Loaded loaded = ModelStore.load(snapshots, pending, id, codec);
+            final Slot loaded = load(id, input());
             if (loaded != null) {
-                report(id, loaded.model(), null, now);
+                report(id, loaded.model, null, now);
             }
         } catch (RuntimeException e) {
             LOG.warn("model '{}': its report failed ({}); the model goes on", id, e.toString(), e);
@@ -357,7 +611,7 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
         }
         codec.readProgress(entry, progressFields);
         final long reported = records < 0 ? progressFields[0] : records;
-        progress.put(id, codec.writeProgress(progressFields[0], reported, now));
+        progress.put(id, codec.writeProgress(progressFields[0], reported, now, progressFields[3]));
         if (slot != null) {
             slot.reportedRecords = reported;
             slot.reportedAt = now;

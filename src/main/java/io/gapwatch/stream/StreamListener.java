@@ -34,6 +34,14 @@ public interface StreamListener extends ModelListener {
                                  long evictions) {
     }
 
+    /** A task rebuilt {@code models} models from the input topic at start, reading {@code records} records back. */
+    default void restored(String task, long models, long records) {
+    }
+
+    /** A restore could not read back {@code records} records the model had learned: the input's retention removed them. */
+    default void recordsLost(String model, long records) {
+    }
+
     /** The stream task no longer runs here; its figures leave the aggregates. */
     default void taskClosed(String task) {
     }
