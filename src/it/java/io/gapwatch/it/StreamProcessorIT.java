@@ -199,6 +199,52 @@ class StreamProcessorIT {
         }
     }
 
+    /**
+     * A fault in the middle of one record — injected after the model learned it in memory, before
+     * anything was written — goes to the dead-letter topic as PROCESSING_FAILED with the exception;
+     * that model ends exactly as a replay of its other records, the other model is untouched, and
+     * the instance goes on running.
+     */
+    @ParameterizedTest
+    @EnumSource(KafkaBackend.class)
+    void shouldDeadLetterAFaultAndLeaveEveryModelAsIfItNeverCame(KafkaBackend backend) throws Exception {
+        final Cluster cluster = new Cluster(backend);
+        final Path dir = Cluster.tempDir("gapwatch-it-");
+        final Path good = csv(dir, 300, 4);
+        final List<String> lines = Files.readAllLines(good);
+        final List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            final String[] cells = lines.get(i).split(",");
+            final String features = String.join(",", java.util.Arrays.copyOf(cells, 5));
+            records.add(cluster.record("faulty", json(features, cells[5])));
+            records.add(cluster.record("bystander", json(features, cells[5])));
+            if (i == 150) { // the same record again, marked to fail
+                records.add(cluster.record("faulty", ("{\"features\": [" + features + "], \"target\": " + cells[5]
+                        + ", \"record_id\": \"fault\"}").getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        final io.gapwatch.stream.FaultInjection fault = (model, recordId) -> {
+            if ("fault".equals(recordId)) {
+                throw new IllegalStateException("injected fault in model " + model);
+            }
+        };
+        try (GapwatchService service = GapwatchService.start(io.gapwatch.app.GapwatchConfig.of(
+                cluster.config(dir.resolve("state"), Map.of())), new java.io.PrintWriter(new java.io.StringWriter()), fault)) {
+            cluster.produce(records);
+            final JsonNode replayed = replay(good);
+            assertSameNumbers(normalized(model(cluster, service, "faulty", 300)), replayed);
+            assertSameNumbers(normalized(model(cluster, service, "bystander", 300)), replayed);
+            final List<ConsumerRecord<byte[], byte[]>> letters = cluster.readAll(cluster.deadLetters, 1, Duration.ofSeconds(60));
+            assertThat(letters).hasSize(1);
+            final DeadLetter letter = Codecs.decode(letters.get(0).value(), DeadLetter.class);
+            assertThat(letter.getReason()).isEqualTo(RejectReason.PROCESSING_FAILED);
+            assertThat(letter.getMessage()).contains("model 'faulty'", "IllegalStateException", "injected fault");
+            assertThat(service.streams().state()).isEqualTo(org.apache.kafka.streams.KafkaStreams.State.RUNNING);
+            assertThat(cluster.get(service, "/metrics").body())
+                    .contains("gapwatch_records_rejected_total{model=\"faulty\",reason=\"processing_failed\"} 1.0");
+        }
+    }
+
     static byte[] json(String features, String target) {
         return ("{\"features\": [" + features + "], \"target\": " + target + "}").getBytes(StandardCharsets.UTF_8);
     }
@@ -233,7 +279,7 @@ class StreamProcessorIT {
             records.add(cluster.record("wide", avro(y, x)));
         }
         final Map<String, String> config = cluster.config(dir.resolve("state-1"), Map.of(
-                "learners", "sgd", "learner.sgd.lr", "1e-4", "snapshot.every.records", "500", "report.every.records", "1000000"));
+                "learners", "sgd", "learner.sgd.lr", "1e-4", "snapshot.lag.records", "500", "report.every.records", "1000000"));
         try (GapwatchService service = cluster.start(config)) {
             cluster.produce(records);
             Cluster.await("all records learned", Duration.ofSeconds(180), () ->

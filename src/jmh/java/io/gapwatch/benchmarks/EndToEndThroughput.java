@@ -39,13 +39,16 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * End-to-end throughput of the stream processor with exactly-once, next to two ceilings measured
+ * End-to-end throughput of the stream processor with exactly-once, next to three ceilings measured
  * in the same run on the same input topic: Kafka's ConsumerPerformance (how fast records can be
- * read at all) and a pass-through Kafka Streams app with the same guarantee that decodes each
- * record and writes one output record (the engine's own limit). Not a test: numbers for the notes.
+ * read at all), and two pass-through Kafka Streams apps with the same guarantee that decode each
+ * record: one writes 8 bytes per record (the engine's own limit), the other forwards the input
+ * value (as many bytes out as in, as gapwatch's predictions roughly are). Each is run several
+ * times, interleaved, and the table gives medians with the range, and the ratios per run.
+ * Not a test: numbers for the notes.
  *
  * <pre>
- *   scripts/bench-throughput.sh [records at d=16] [records at d=128]     (0 records: skip that d)
+ *   scripts/bench-throughput.sh [records at d=16] [records at d=128] [runs (3)]    (0 records: skip that d)
  *   JAVA_OPTS="-Dbench.dir=/dev/shm -Dbench.only=gapwatch" scripts/bench-throughput.sh
  * </pre>
  */
@@ -57,18 +60,30 @@ public final class EndToEndThroughput {
     public static void main(String[] args) throws Exception {
         final int small = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         final int large = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
+        final int runs = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         final List<String> rows = new ArrayList<>();
         try (EmbeddedKafka kafka = EmbeddedKafka.start(0, tempDirectory("bench-kafka"), Map.of())) {
             for (int[] run : new int[][] {{16, small}, {128, large}}) {
                 if (run[1] > 0) { // 0 records: skip this dimension
-                    rows.add(measure(kafka.bootstrapServers(), run[0], run[1]));
+                    rows.add(measure(kafka.bootstrapServers(), run[0], run[1], runs));
                 }
             }
         }
         System.out.println();
-        System.out.println("| d | records | ConsumerPerformance | pass-through Streams (EOS) | gapwatch (EOS) | gapwatch / pass-through |");
-        System.out.println("|---|---|---|---|---|---|");
+        System.out.println("Medians of " + runs + " runs [min–max]; ratios are per run, then the median.");
+        System.out.println("| d | records | ConsumerPerformance | pass-through, 8 B out (EOS) | pass-through, forwarding (EOS) "
+                + "| gapwatch (EOS) | gapwatch / 8 B pass-through | gapwatch / forwarding |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
+    }
+
+    /** "median [min–max]" of a sample, formatted. */
+    static String summary(double[] values, String format) {
+        final double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        final double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        return String.format(Locale.ROOT, format + " [" + format + "–" + format + "]", median, sorted[0], sorted[sorted.length - 1]);
     }
 
     /**
@@ -88,23 +103,36 @@ public final class EndToEndThroughput {
         return dir;
     }
 
-    static String measure(String bootstrap, int d, int n) throws Exception {
+    static String measure(String bootstrap, int d, int n, int runs) throws Exception {
         final String input = "bench-in-" + d;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(input, PARTITIONS, (short) 1), new NewTopic("bench-pass-" + d, PARTITIONS, (short) 1)))
-                    .all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(input, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
         produce(bootstrap, input, d, n);
         System.err.printf(Locale.ROOT, "d=%d: %,d records produced%n", d, n);
-        // -Dbench.only=gapwatch skips the two ceilings (for profiling the processor alone)
+        // -Dbench.only=gapwatch skips the ceilings (for profiling the processor alone)
         final boolean ceilings = !"gapwatch".equals(System.getProperty("bench.only"));
-        final double consumer = ceilings ? consumerPerformance(bootstrap, input, n) : Double.NaN;
-        System.err.printf(Locale.ROOT, "d=%d: ConsumerPerformance %,.0f records/s%n", d, consumer);
-        final double pass = ceilings ? passThrough(bootstrap, input, "bench-pass-" + d, n) : Double.NaN;
-        System.err.printf(Locale.ROOT, "d=%d: pass-through %,.0f records/s%n", d, pass);
-        final double gapwatch = gapwatch(bootstrap, input, d, n);
-        System.err.printf(Locale.ROOT, "d=%d: gapwatch %,.0f records/s%n", d, gapwatch);
-        return String.format(Locale.ROOT, "| %d | %,d | %,.0f/s | %,.0f/s | %,.0f/s | %.0f%% |", d, n, consumer, pass, gapwatch, 100 * gapwatch / pass);
+        final double[] consumer = new double[runs];
+        final double[] small = new double[runs];
+        final double[] forwarding = new double[runs];
+        final double[] gapwatch = new double[runs];
+        final double[] smallRatio = new double[runs];
+        final double[] forwardingRatio = new double[runs];
+        for (int r = 0; r < runs; r++) { // interleaved, so that a slow minute of the machine hits all four alike
+            final String run = d + "-" + r;
+            consumer[r] = ceilings ? consumerPerformance(bootstrap, input, n) : Double.NaN;
+            small[r] = ceilings ? passThrough(bootstrap, input, "bench-pass-" + run, n, false) : Double.NaN;
+            forwarding[r] = ceilings ? passThrough(bootstrap, input, "bench-forward-" + run, n, true) : Double.NaN;
+            gapwatch[r] = gapwatch(bootstrap, input, run, n);
+            smallRatio[r] = 100 * gapwatch[r] / small[r];
+            forwardingRatio[r] = 100 * gapwatch[r] / forwarding[r];
+            System.err.printf(Locale.ROOT, "d=%d run %d: ConsumerPerformance %,.0f/s, pass-through 8 B %,.0f/s, forwarding %,.0f/s, "
+                    + "gapwatch %,.0f/s (%.0f%%, %.0f%%)%n", d, r + 1, consumer[r], small[r], forwarding[r], gapwatch[r],
+                    smallRatio[r], forwardingRatio[r]);
+        }
+        return String.format(Locale.ROOT, "| %d | %,d | %s | %s | %s | %s | %s | %s |", d, n, summary(consumer, "%,.0f/s"),
+                summary(small, "%,.0f/s"), summary(forwarding, "%,.0f/s"), summary(gapwatch, "%,.0f/s"),
+                summary(smallRatio, "%.0f%%"), summary(forwardingRatio, "%.0f%%"));
     }
 
     static void produce(String bootstrap, String topic, int d, int n) {
@@ -162,8 +190,15 @@ public final class EndToEndThroughput {
         throw new IllegalStateException("no nMsg.sec in ConsumerPerformance's output: " + lines);
     }
 
-    // decode each record, write one small record: exactly-once, one stream thread, as gapwatch runs
-    static double passThrough(String bootstrap, String input, String output, int n) throws Exception {
+    /**
+     * Decodes each record and writes one record: exactly-once, one stream thread, as gapwatch runs.
+     *
+     * @param forward write the input value itself (as many bytes out as in); else 8 bytes, the target
+     */
+    static double passThrough(String bootstrap, String input, String output, int n, boolean forward) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(output, PARTITIONS, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        }
         final Topology topology = new Topology();
         topology.addSource("in", new ByteArrayDeserializer(), new ByteArrayDeserializer(), input);
         topology.addProcessor("decode", () -> new Processor<byte[], byte[], byte[], byte[]>() {
@@ -177,24 +212,24 @@ public final class EndToEndThroughput {
             @Override
             public void process(Record<byte[], byte[]> record) {
                 final Observation o = Codecs.decode(record.value(), Observation.class);
-                context.forward(record.withValue(ByteBuffer.allocate(8).putDouble(o.getTarget()).array()));
+                context.forward(forward ? record : record.withValue(ByteBuffer.allocate(8).putDouble(o.getTarget()).array()));
             }
         }, "in");
         topology.addSink("out", output, new ByteArraySerializer(), new ByteArraySerializer(), "decode");
         final Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-pass-" + input);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, output);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, tempDirectory("bench-pass").toString());
         props.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
         props.put(StreamsConfig.producerPrefix("batch.size"), GapwatchService.PRODUCER_BATCH_BYTES); // the producer gapwatch runs
         try (KafkaStreams streams = new KafkaStreams(topology, props)) {
-            return timed(streams::start, bootstrap, "bench-pass-" + input, input, n);
+            return timed(streams::start, bootstrap, output, input, n);
         }
     }
 
-    static double gapwatch(String bootstrap, String input, int d, int n) throws Exception {
-        final String id = "bench-gapwatch-" + d;
+    static double gapwatch(String bootstrap, String input, String run, int n) throws Exception {
+        final String id = "bench-gapwatch-" + run;
         final Map<String, String> settings = new java.util.HashMap<>(Map.of("bootstrap.servers", bootstrap, "application.id", id,
                 "observations.topic", input, "predictions.topic", id + "-pred", "reports.topic", id + "-rep",
                 "dead.letter.topic", id + "-dlq", "http.port", "0", "state.dir", tempDirectory("bench-gw").toString(),

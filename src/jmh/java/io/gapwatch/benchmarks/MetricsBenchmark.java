@@ -88,7 +88,7 @@ public class MetricsBenchmark {
             final Metrics.Scrape s = metrics.scrape(accept);
             return new HttpApi.Response(200, s.contentType(), s.body());
         });
-        http.start(null, 1000);
+        http.start(null, 1000, null);
         client = HttpClient.newHttpClient();
         scrape = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/metrics"))
                 .header("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5").GET().build();

@@ -1,6 +1,7 @@
 package io.gapwatch.app;
 
 import io.gapwatch.engine.ModelOptions;
+import io.gapwatch.engine.ModelSpec;
 import io.gapwatch.engine.exact.LeastSquaresOptions;
 import io.gapwatch.engine.sgd.LearnerConfig;
 import io.gapwatch.engine.sgd.LearnerSetting;
@@ -64,7 +65,11 @@ public final class GapwatchConfig extends AbstractConfig {
     public static final String LEARNERS = "learners";
     public static final String REPORT_INTERVAL_MS = "report.interval.ms";
     public static final String REPORT_EVERY_RECORDS = "report.every.records";
-    public static final String SNAPSHOT_EVERY_RECORDS = "snapshot.every.records";
+    public static final String SNAPSHOT_LAG_RECORDS = "snapshot.lag.records";
+    public static final String SNAPSHOT_LAG_MS = "snapshot.lag.ms";
+    public static final String REPORT_SHARE = "report.share";
+    public static final String MODELS_CACHE_MAX_BYTES = "models.cache.max.bytes";
+    public static final String KAFKA_UNREACHABLE_EXIT_MS = "kafka.unreachable.exit.ms";
     public static final String KEY_MAX_BYTES = "key.max.bytes";
     public static final String FEATURES_MAX = "features.max";
     public static final String OUTPUT_FORMAT = "output.format";
@@ -109,8 +114,21 @@ public final class GapwatchConfig extends AbstractConfig {
                     "Wall-clock interval between reports of each model with new records.")
             .define(REPORT_EVERY_RECORDS, Type.LONG, 10_000L, Range.atLeast(1L), Importance.MEDIUM,
                     "A model also reports every this many records.")
-            .define(SNAPSHOT_EVERY_RECORDS, Type.INT, 1000, Range.atLeast(1), Importance.LOW,
-                    "Records between snapshots of a model's state (O(d²) bytes); in between each record writes O(d) bytes.")
+            .define(REPORT_SHARE, Type.DOUBLE, 0.2, new Share(), Importance.LOW,
+                    "The most of the stream thread's time the interval reports may take (each runs SVDs); models due are "
+                            + "reported round-robin within it, and gapwatch_reports_lateness_seconds shows how late they run.")
+            .define(MODELS_CACHE_MAX_BYTES, Type.LONG, 256L * 1024 * 1024, Range.atLeast(1024L * 1024), Importance.MEDIUM,
+                    "The most heap the in-memory models of one stream task take, bytes (each weighs what its state holds: "
+                            + "about 8·(d+1)² for the exact fit). Models beyond it live only in the state stores and are read "
+                            + "back, bit for bit, when a record needs them: memory is bounded by this, not by the key space.")
+            .define(KAFKA_UNREACHABLE_EXIT_MS, Type.LONG, 300_000L, Range.atLeast(0L), Importance.LOW,
+                    "Exit (status 1) when the Kafka cluster stays unreachable this long, so a supervisor restarts the process "
+                            + "instead of it idling as a zombie; 0: never.")
+            .define(SNAPSHOT_LAG_RECORDS, Type.LONG, 100_000L, Range.atLeast(1L), Importance.LOW,
+                    "Snapshot a model (O(d²) bytes) when its oldest record not yet in a snapshot lies more than this many input "
+                            + "offsets behind: a restore reads back at most about this many records of a partition from the input topic.")
+            .define(SNAPSHOT_LAG_MS, Type.LONG, 600_000L, Range.atLeast(1000L), Importance.LOW,
+                    "… or was learned longer ago than this: the input topic's retention must exceed it (checked at start-up).")
             .define(KEY_MAX_BYTES, Type.INT, 256, Range.between(1, 65_536), Importance.LOW,
                     "Longest model id accepted, in UTF-8 bytes; longer keys go to the dead-letter topic.")
             .define(FEATURES_MAX, Type.INT, 10_000, Range.between(1, 100_000), Importance.LOW,
@@ -128,6 +146,22 @@ public final class GapwatchConfig extends AbstractConfig {
                     "Port of the embedded broker started when bootstrap.servers is empty; 0 picks a free one.")
             .define(EMBEDDED_DIR, Type.STRING, "", Importance.LOW,
                     "Data directory of the embedded broker; empty: a new temporary directory, printed at start.");
+
+    /** A share of time in (0, 1]; names itself in the documentation. */
+    private static final class Share implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            final double v = ((Number) value).doubleValue();
+            if (!(v > 0.0 && v <= 1.0)) {
+                throw new ConfigException(name, value, "must be in (0, 1]");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "(0, 1]";
+        }
+    }
 
     /** A number in (0, 1], as a forgetting factor must be; names itself in the documentation. */
     private static final class UnitInterval implements ConfigDef.Validator {
@@ -205,8 +239,77 @@ public final class GapwatchConfig extends AbstractConfig {
             throw new ConfigException("unknown configuration key '" + key + "'");
         }
         final GapwatchConfig config = new GapwatchConfig(new TreeMap<>(values));
-        config.learners(); // learner settings are checked now, not at the first record
+        config.specs = config.resolveSpecs(); // every model's settings are checked now, never at its first record
         return config;
+    }
+
+    /**
+     * The default specification and every explicitly configured model's, each checked against its
+     * model ({@link ModelSpec#check}); settings for a learner no model runs are refused too, since
+     * they can only be a mistake.
+     */
+    private ModelSpecs resolveSpecs() {
+        final ModelOptions options = modelOptions();
+        final ModelSpec defaults = new ModelSpec(null, options, learners());
+        check(defaults, LEARNERS, "learner.");
+        final java.util.Set<String> run = new java.util.HashSet<>(defaults.learners().keySet());
+        final Map<String, ModelSpec> models = new TreeMap<>();
+        for (String key : all.keySet()) {
+            final Matcher m = MODEL_KEY.matcher(key);
+            if (m.matches() && !models.containsKey(m.group(1))) {
+                final String id = m.group(1);
+                final ModelSpec spec = new ModelSpec(featuresFor(id), options, learnersFor(id));
+                check(spec, all.containsKey("model." + id + ".learners") ? "model." + id + ".learners" : LEARNERS,
+                        "model." + id + ".learner.");
+                models.put(id, spec);
+                run.addAll(spec.learners().keySet());
+                for (String other : all.keySet()) {
+                    final Matcher setting = MODEL_KEY.matcher(other);
+                    if (setting.matches() && setting.group(1).equals(id) && setting.group(3) != null
+                            && !spec.learners().containsKey(setting.group(3))) {
+                        throw new ConfigException(other, all.get(other), "model '" + id + "' runs no learner '" + setting.group(3)
+                                + "' (its learners: " + String.join(", ", spec.learners().keySet()) + ")");
+                    }
+                }
+            }
+        }
+        for (String key : all.keySet()) {
+            final Matcher m = LEARNER_KEY.matcher(key);
+            if (m.matches() && !run.contains(m.group(1))) {
+                throw new ConfigException(key, all.get(key), "no model runs a learner '" + m.group(1) + "' (learners: "
+                        + String.join(", ", run) + ")");
+            }
+        }
+        return new ModelSpecs(defaults, models);
+    }
+
+    // a spec that breaks a rule names the learner's own key prefix, or the list that brought the learner in
+    private void check(ModelSpec spec, String listKey, String learnerPrefix) {
+        try {
+            spec.check();
+        } catch (IllegalArgumentException e) {
+            final Matcher named = Pattern.compile("^learner '([^']+)': (.*)$").matcher(e.getMessage());
+            if (named.matches()) {
+                throw new ConfigException("learner settings " + learnerPrefix + named.group(1) + ".* (run by " + listKey + "): "
+                        + named.group(2));
+            }
+            throw new ConfigException(listKey + ": " + e.getMessage());
+        }
+    }
+
+    /** Every model's specification, checked: the configured ones by id, and the default for all others. */
+    public record ModelSpecs(ModelSpec defaults, Map<String, ModelSpec> configured) {
+
+        public ModelSpec of(String model) {
+            return configured.getOrDefault(model, defaults);
+        }
+    }
+
+    private ModelSpecs specs;
+
+    /** What a model of this id is built from; checked at start-up. */
+    public ModelSpec specFor(String model) {
+        return specs.of(model);
     }
 
     /** GAPWATCH_A_B__C___D → a.b_c-d (Kafka's image convention). */
@@ -321,9 +424,13 @@ public final class GapwatchConfig extends AbstractConfig {
     /** What the topology needs, resolved from these settings. */
     public io.gapwatch.stream.StreamSettings streamSettings() {
         return new io.gapwatch.stream.StreamSettings(getString(OBSERVATIONS_TOPIC), getString(PREDICTIONS_TOPIC),
-                getString(REPORTS_TOPIC), getString(DEAD_LETTER_TOPIC), modelOptions(), this::learnersFor, this::featuresFor,
-                getLong(REPORT_INTERVAL_MS), getLong(REPORT_EVERY_RECORDS), getInt(SNAPSHOT_EVERY_RECORDS),
-                getInt(KEY_MAX_BYTES), getInt(FEATURES_MAX), "json".equals(getString(OUTPUT_FORMAT)));
+                getString(REPORTS_TOPIC), getString(DEAD_LETTER_TOPIC), modelOptions(), this::specFor,
+                getLong(REPORT_INTERVAL_MS), getLong(REPORT_EVERY_RECORDS), getLong(SNAPSHOT_LAG_RECORDS), getLong(SNAPSHOT_LAG_MS),
+                getInt(KEY_MAX_BYTES), getInt(FEATURES_MAX), "json".equals(getString(OUTPUT_FORMAT)),
+                getLong(MODELS_CACHE_MAX_BYTES), getDouble(REPORT_SHARE), io.gapwatch.stream.FaultInjection.NONE,
+                () -> {
+                    throw new IllegalStateException("no input topic to read back: the service sets it once it knows the cluster");
+                });
     }
 
     /** Whether an embedded broker has to be started. */

@@ -3,6 +3,8 @@ package io.gapwatch.app;
 import io.gapwatch.http.HttpApi;
 import io.gapwatch.metrics.Metrics;
 import io.gapwatch.stream.EmbeddedKafka;
+import io.gapwatch.stream.FaultInjection;
+import io.gapwatch.stream.InputLog;
 import io.gapwatch.stream.StreamSettings;
 import io.gapwatch.stream.TopologyFactory;
 import org.apache.kafka.clients.admin.Admin;
@@ -27,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -44,13 +47,28 @@ public final class GapwatchService implements AutoCloseable {
     private final HttpApi http;
     private final Metrics metrics;
     private final String bootstrapServers;
+    private final CompletableFuture<Throwable> failure;
+    private final Watchdog watchdog;
 
-    private GapwatchService(EmbeddedKafka broker, KafkaStreams streams, HttpApi http, Metrics metrics, String bootstrapServers) {
+    private GapwatchService(EmbeddedKafka broker, KafkaStreams streams, HttpApi http, Metrics metrics, String bootstrapServers,
+                            CompletableFuture<Throwable> failure, Watchdog watchdog) {
         this.broker = broker;
         this.streams = streams;
         this.http = http;
         this.metrics = metrics;
         this.bootstrapServers = bootstrapServers;
+        this.failure = failure;
+        this.watchdog = watchdog;
+    }
+
+    /**
+     * Completes with the cause when this instance can no longer do its work — Kafka Streams died
+     * (a stream thread's exception, a producer fenced for good) or the cluster stayed unreachable
+     * beyond kafka.unreachable.exit.ms — so that {@code run} exits non-zero and a supervisor
+     * restarts it, instead of the process idling as a zombie.
+     */
+    public CompletableFuture<Throwable> failure() {
+        return failure;
     }
 
     /**
@@ -59,6 +77,12 @@ public final class GapwatchService implements AutoCloseable {
      * @param out where to say what was started
      */
     public static GapwatchService start(GapwatchConfig config, PrintWriter out)
+            throws IOException, InterruptedException {
+        return start(config, out, FaultInjection.NONE);
+    }
+
+    /** As {@link #start(GapwatchConfig, PrintWriter)}, with a fault seam for tests. */
+    public static GapwatchService start(GapwatchConfig config, PrintWriter out, FaultInjection faults)
             throws IOException, InterruptedException {
         EmbeddedKafka broker = null;
         final String bootstrap;
@@ -76,7 +100,10 @@ public final class GapwatchService implements AutoCloseable {
         try {
             createMissingTopics(config, bootstrap);
             http = HttpApi.bind(config.getString(GapwatchConfig.HTTP_HOST), config.getInt(GapwatchConfig.HTTP_PORT));
-            final StreamSettings settings = config.streamSettings();
+            final Map<String, Object> readerSettings = inputReaderSettings(config, bootstrap);
+            final StreamSettings settings = config.streamSettings().withFaults(faults)
+                    .withInputLog(() -> new InputLog.Kafka(config.getString(GapwatchConfig.OBSERVATIONS_TOPIC), readerSettings));
+            checkRetention(config, bootstrap);
             final Properties props = streamsProperties(config, bootstrap, http.host() + ":" + http.port());
             if (broker != null && !config.clientSettings().containsKey(StreamsConfig.STATE_DIR_CONFIG)) {
                 // the local state belongs to this broker's data: keep them together, so that neither outlives the other
@@ -88,18 +115,28 @@ public final class GapwatchService implements AutoCloseable {
                 final Metrics.Scrape scrape = metrics.scrape(accept);
                 return new HttpApi.Response(200, scrape.contentType(), scrape.body());
             });
+            final CompletableFuture<Throwable> failure = new CompletableFuture<>();
             streams.setUncaughtExceptionHandler(e -> {
                 LOG.error("stream thread failed; shutting this instance down (its models move to the others)", e);
+                failure.complete(e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
-            streams.setStateListener((now, before) -> LOG.info("Kafka Streams {} -> {}", before, now));
-            http.start(streams, settings.modelOptions().window());
+            streams.setStateListener((now, before) -> {
+                LOG.info("Kafka Streams {} -> {}", before, now);
+                if (now == KafkaStreams.State.ERROR) {
+                    failure.complete(new IllegalStateException("Kafka Streams stopped in state ERROR"));
+                }
+            });
+            http.start(streams, settings.modelOptions().window(), new io.gapwatch.stream.ModelReader(settings));
             streams.start();
             out.printf("gapwatch: processing %s -> %s, %s, %s; HTTP on http://%s:%d (/models, /health, /metrics)%n",
                     settings.observationsTopic(), settings.predictionsTopic(), settings.reportsTopic(), settings.deadLetterTopic(),
                     http.host(), http.port());
             out.flush();
-            return new GapwatchService(broker, streams, http, metrics, bootstrap);
+            LOG.info("reports compute their SVDs with {}", io.gapwatch.engine.exact.Svd.implementation());
+            final long unreachable = config.getLong(GapwatchConfig.KAFKA_UNREACHABLE_EXIT_MS);
+            final Watchdog watchdog = unreachable > 0 ? Watchdog.start(adminSettings(config, bootstrap), unreachable, failure) : null;
+            return new GapwatchService(broker, streams, http, metrics, bootstrap, failure, watchdog);
         } catch (IOException | RuntimeException | InterruptedException e) {
             metrics.close();
             if (http != null) {
@@ -136,12 +173,80 @@ public final class GapwatchService implements AutoCloseable {
         return props;
     }
 
-    /** Creates the topics gapwatch reads and writes when they do not exist yet. */
-    static void createMissingTopics(GapwatchConfig config, String bootstrap) throws InterruptedException {
+    /** The processor's client settings (TLS, SASL …) for a plain consumer that reads the input back. */
+    static Map<String, Object> inputReaderSettings(GapwatchConfig config, String bootstrap) {
+        final Map<String, Object> settings = new HashMap<>();
+        config.clientSettings().forEach((k, v) -> {
+            if (org.apache.kafka.clients.consumer.ConsumerConfig.configNames().contains(k)) {
+                settings.put(k, v);
+            } else if (k.startsWith(StreamsConfig.CONSUMER_PREFIX)
+                    && org.apache.kafka.clients.consumer.ConsumerConfig.configNames().contains(k.substring(StreamsConfig.CONSUMER_PREFIX.length()))) {
+                settings.put(k.substring(StreamsConfig.CONSUMER_PREFIX.length()), v);
+            }
+        });
+        settings.keySet().removeIf(k -> k.equals("group.id") || k.equals("auto.offset.reset") || k.equals("isolation.level"));
+        settings.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return settings;
+    }
+
+    /**
+     * The input topic is the log a restore reads back: its retention is checked, never trusted.
+     * Warns when records may be removed before a snapshot takes them in (retention.ms shorter than
+     * twice snapshot.lag.ms, a size limit that cannot be judged, or compaction, which keeps only the
+     * last record of each model).
+     */
+    static void checkRetention(GapwatchConfig config, String bootstrap) {
+        final String topic = config.getString(GapwatchConfig.OBSERVATIONS_TOPIC);
+        try (Admin admin = Admin.create(adminSettings(config, bootstrap))) {
+            final org.apache.kafka.common.config.ConfigResource resource =
+                    new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            final org.apache.kafka.clients.admin.Config topicConfig = admin.describeConfigs(List.of(resource)).all()
+                    .get(30, TimeUnit.SECONDS).get(resource);
+            retentionWarnings(topic, topicConfig.get("cleanup.policy").value(), Long.parseLong(topicConfig.get("retention.ms").value()),
+                    Long.parseLong(topicConfig.get("retention.bytes").value()), config.getLong(GapwatchConfig.SNAPSHOT_LAG_MS),
+                    config.getLong(GapwatchConfig.SNAPSHOT_LAG_RECORDS)).forEach(LOG::warn);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            LOG.warn("could not check the retention of input topic {}: {}", topic, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * What is wrong with an input topic's retention for restores that read records back from it
+     * for up to {@code lagMs} (and {@code lagRecords} offsets) after they were learned.
+     */
+    static List<String> retentionWarnings(String topic, String cleanupPolicy, long retentionMs, long retentionBytes, long lagMs,
+                                          long lagRecords) {
+        final List<String> warnings = new ArrayList<>();
+        if (cleanupPolicy.contains("compact")) {
+            warnings.add("input topic " + topic + " is compacted (cleanup.policy=" + cleanupPolicy + "): it keeps only each model's "
+                    + "last record, so a restore cannot read back the records since a snapshot and models restored from it will "
+                    + "report records lost. Use cleanup.policy=delete.");
+        }
+        if (retentionMs >= 0 && retentionMs < 2 * lagMs) {
+            warnings.add("input topic " + topic + " keeps records " + retentionMs + " ms (retention.ms), less than twice "
+                    + "snapshot.lag.ms = " + lagMs + " ms: a model restored after a crash may find records it needs removed. "
+                    + "Raise retention.ms or lower snapshot.lag.ms.");
+        }
+        if (retentionBytes >= 0) {
+            warnings.add("input topic " + topic + " has a size limit (retention.bytes = " + retentionBytes + "): make sure a "
+                    + "partition holds more than snapshot.lag.records = " + lagRecords + " records, and records of the last "
+                    + "2 × snapshot.lag.ms.");
+        }
+        return warnings;
+    }
+
+    static Map<String, Object> adminSettings(GapwatchConfig config, String bootstrap) {
         final Map<String, Object> adminSettings = new HashMap<>(config.clientSettings());
         adminSettings.keySet().removeIf(k -> !AdminClientConfig.configNames().contains(k));
         adminSettings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(adminSettings)) {
+        return adminSettings;
+    }
+
+    /** Creates the topics gapwatch reads and writes when they do not exist yet. */
+    static void createMissingTopics(GapwatchConfig config, String bootstrap) throws InterruptedException {
+        try (Admin admin = Admin.create(adminSettings(config, bootstrap))) {
             final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             final List<NewTopic> missing = new ArrayList<>();
             for (String topic : List.of(config.getString(GapwatchConfig.OBSERVATIONS_TOPIC), config.getString(GapwatchConfig.PREDICTIONS_TOPIC),
@@ -180,9 +285,65 @@ public final class GapwatchService implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /**
+     * Asks the cluster every few seconds whether it answers; when it has not for longer than the
+     * limit, completes the service's failure. Kafka's clients retry for ever on their own, which
+     * is right for a blip and wrong for a cluster that is gone: then a supervisor should restart
+     * the process, which can only happen if it exits.
+     */
+    static final class Watchdog implements AutoCloseable {
+        static final long PERIOD_MS = 5_000;
+        private final Admin admin;
+        private final java.util.concurrent.ScheduledExecutorService timer;
+        private volatile long lastAnswered = System.nanoTime();
+
+        private Watchdog(Admin admin, java.util.concurrent.ScheduledExecutorService timer) {
+            this.admin = admin;
+            this.timer = timer;
+        }
+
+        static Watchdog start(Map<String, Object> adminSettings, long limitMs, CompletableFuture<Throwable> failure) {
+            final java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                final Thread thread = new Thread(r, "gapwatch-kafka-watchdog");
+                thread.setDaemon(true);
+                return thread;
+            });
+            final Watchdog watchdog = new Watchdog(Admin.create(adminSettings), timer);
+            timer.scheduleWithFixedDelay(() -> watchdog.check(limitMs, failure), PERIOD_MS, PERIOD_MS, TimeUnit.MILLISECONDS);
+            return watchdog;
+        }
+
+        private void check(long limitMs, CompletableFuture<Throwable> failure) {
+            try {
+                admin.describeCluster().nodes().get(PERIOD_MS, TimeUnit.MILLISECONDS);
+                lastAnswered = System.nanoTime();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                final long silentMs = (System.nanoTime() - lastAnswered) / 1_000_000;
+                LOG.warn("Kafka has not answered for {} ms ({})", silentMs, e.getCause() == null ? e.toString() : e.getCause().toString());
+                if (silentMs > limitMs) {
+                    failure.complete(new IllegalStateException("Kafka did not answer for " + silentMs
+                            + " ms (kafka.unreachable.exit.ms = " + limitMs + ")"));
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+            admin.close(Duration.ofSeconds(5));
+        }
+    }
+
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        if (watchdog != null) {
+            watchdog.close();
+        }
+        // leave the group: otherwise the next instance of this application waits out the departed
+        // member's session (45 s by default) before it gets the tasks
+        streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
         http.close();
         metrics.close();
         if (broker != null) {

@@ -40,15 +40,22 @@ public final class DemoStream {
     private static final int BAD_EVERY = 50;
 
     private final Random random;
+    private final boolean badRecords;
     private long index;
 
     public DemoStream(long seed) {
+        this(seed, true);
+    }
+
+    /** @param badRecords whether one record in 50 is bad (dead-lettered) */
+    public DemoStream(long seed, boolean badRecords) {
         this.random = new Random(seed);
+        this.badRecords = badRecords;
     }
 
     public Entry next() {
         final long i = index++;
-        if (i % BAD_EVERY == BAD_EVERY - 1) {
+        if (badRecords && i % BAD_EVERY == BAD_EVERY - 1) {
             return bad(i / BAD_EVERY);
         }
         final String model = MODELS.get((int) (i % MODELS.size()));

@@ -50,12 +50,21 @@ public final class Model {
     private long presented;
     /** Passes over the data: 1 from the first record, +1 at every {@link #startPass()}. */
     private int passes;
+    /** Records it learned that a restore could not read back (the input's retention had removed them): it went on without them. */
+    private long lostRecords;
     private final double[] scratch;
     /** Created once: a method reference evaluated per record would allocate. */
     private final io.gapwatch.engine.sgd.Preconditioner whitening;
 
     /**
-     * @throws IllegalArgumentException if a learner cannot run on this model (the message names it)
+     * @throws IllegalArgumentException if a learner cannot run on this model (the message names it; {@link ModelSpec#check})
+     */
+    public Model(ModelSpec spec, List<String> featureNames) {
+        this(featureNames, spec.options(), spec.learners());
+    }
+
+    /**
+     * @throws IllegalArgumentException if a learner cannot run on this model (the message names it; {@link ModelSpec#check})
      */
     public Model(List<String> featureNames, ModelOptions options, Map<String, LearnerConfig> learnerConfigs) {
         this.featureNames = List.copyOf(featureNames);
@@ -63,14 +72,9 @@ public final class Model {
         final int d = featureNames.size();
         this.exact = new StreamingLeastSquares(d, options.exact());
         this.learners = new ArrayList<>();
+        new ModelSpec(featureNames, options, learnerConfigs).check();
         for (Map.Entry<String, LearnerConfig> entry : learnerConfigs.entrySet()) {
-            final LearnerConfig c = entry.getValue();
-            try {
-                check(c);
-                learners.add(new OnlineLearner(entry.getKey(), c, d, options.window()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("learner '" + entry.getKey() + "': " + e.getMessage(), e);
-            }
+            learners.add(new OnlineLearner(entry.getKey(), entry.getValue(), d, options.window()));
         }
         this.learnerScores = new Prequential[learners.size()];
         for (int i = 0; i < learnerScores.length; i++) {
@@ -86,18 +90,6 @@ public final class Model {
         java.util.Arrays.fill(learnerDriftRelative, Double.NaN);
         this.scratch = new double[exact.parameters()];
         this.whitening = exact::applyInverseSecondMoment;
-    }
-
-    private void check(LearnerConfig c) {
-        final boolean exactIntercept = options.exact().intercept();
-        if (!exactIntercept && (c.intercept() || c.standardize() || c.scaleTarget())) {
-            throw new IllegalArgumentException("the exact fit has no intercept, so the learner cannot have one either"
-                    + " (set intercept=false; standardize and scale-target center, which adds one)");
-        }
-        if (c.whiten() && c.intercept() != exactIntercept) {
-            throw new IllegalArgumentException("whiten uses the exact fit's factor, so intercept must match the exact fit's ("
-                    + exactIntercept + ")");
-        }
     }
 
     /**
@@ -132,15 +124,19 @@ public final class Model {
     /**
      * A record the model has seen before, in a later pass over the same data (an epoch): every
      * learner takes its step on it; the exact fit and the prequential scores, which are about the
-     * data and about predicting unseen records, leave it alone. No allocation.
+     * data and about predicting unseen records, leave it alone. The recent predictions take it,
+     * so that they show where the learners are now: each learner's prediction before its step, and
+     * the exact fit's in-sample one. No allocation.
      *
      * @param x features, length d, finite; Not modified
      * @param y target, finite
      */
     public void revisit(double[] x, double y) {
+        predictions[0] = exact.predictIfDetermined(x);
         for (int i = 0; i < learners.size(); i++) {
-            learners.get(i).observe(x, y, whitening);
+            predictions[1 + i] = learners.get(i).observe(x, y, whitening);
         }
+        recent.add(y, predictions);
         countPresented();
     }
 
@@ -211,8 +207,8 @@ public final class Model {
     //   spec   (see writeSpec)
     //   bytes  the exact fit (EstimatorCodec), length-prefixed
     //   double[5] the exact fit's prequential sums; long checkpointAt; double[p] θ* at the checkpoint;
-    //             double drift, drift relative; long records presented; int passes;
-    //             the recent predictions (format 2)
+    //             double drift, drift relative; long records presented; int passes (format 2);
+    //             long records lost (format 3); the recent predictions (format 2)
     //   per learner: double[5] prequential sums; double[p] checkpoint; double drift, drift relative;
     //             its own state (OnlineLearner.writeState)
     //
@@ -220,7 +216,7 @@ public final class Model {
 
     static final int MAGIC = 0x47574D44; // "GWMD"
     /** Version of the binary state written by {@link #write}; a reader refuses any other. */
-    public static final short FORMAT = 2;
+    public static final short FORMAT = 3;
 
     /** The definition a fresh model is built from: feature names, options, learners and their settings. */
     public void writeSpec(java.io.DataOutput out) throws java.io.IOException {
@@ -294,6 +290,7 @@ public final class Model {
         writeDoubles(out, new double[] {exactDriftAbsolute, exactDriftRelative});
         out.writeLong(presented);
         out.writeInt(passes);
+        out.writeLong(lostRecords);
         recent.write(out);
         for (int i = 0; i < learners.size(); i++) {
             writeDoubles(out, learnerScores[i].state());
@@ -313,8 +310,8 @@ public final class Model {
             throw new java.io.IOException("not a gapwatch model state");
         }
         final short format = in.readShort();
-        if (format != FORMAT && format != 1) {
-            throw new java.io.IOException("model state format " + format + " is not one this build reads (1, " + FORMAT + ")");
+        if (format < 1 || format > FORMAT) {
+            throw new java.io.IOException("model state format " + format + " is not one this build reads (1 to " + FORMAT + ")");
         }
         final Model model = readSpec(in);
         final byte[] exactBytes = new byte[in.readInt()];
@@ -331,6 +328,7 @@ public final class Model {
         if (format >= 2) {
             model.presented = in.readLong();
             model.passes = in.readInt();
+            model.lostRecords = format >= 3 ? in.readLong() : 0; // format 2 had no restores that lost records
             model.recent.read(in);
         } else { // format 1 had no revisits: every record was presented once, in one pass
             model.presented = model.exact.count();
@@ -393,6 +391,19 @@ public final class Model {
         return learnerScores[i];
     }
 
+    /**
+     * What this model holds on the heap, in bytes, approximately: the exact fit, the learners, the
+     * recent predictions and the drift checkpoints. What a cache of models weighs each by.
+     */
+    public long heapBytes() {
+        long bytes = exact.heapBytes() + 1024;
+        for (OnlineLearner learner : learners) {
+            bytes += learner.heapBytes() + 2 * (16L + 8L * exact.parameters());
+        }
+        bytes += (2L + learners.size()) * (16L + 8L * RecentPredictions.CAPACITY);
+        return bytes;
+    }
+
     /** The last records learned, with every predictor's prediction of each. */
     public RecentPredictions recent() {
         return recent;
@@ -429,5 +440,21 @@ public final class Model {
     /** Passes over the data: 1 for a stream. */
     public int passes() {
         return passes;
+    }
+
+    /**
+     * Records this model once learned that could not be read back when it was restored: the input
+     * topic no longer held them. It continues from what it could rebuild; its findings say so.
+     */
+    public long lostRecords() {
+        return lostRecords;
+    }
+
+    /** Counts records a restore could not read back. */
+    public void lost(long records) {
+        if (records < 0) {
+            throw new IllegalArgumentException("negative count of lost records: " + records);
+        }
+        lostRecords += records;
     }
 }

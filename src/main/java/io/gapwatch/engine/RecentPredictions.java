@@ -3,8 +3,9 @@ package io.gapwatch.engine;
 import java.util.Arrays;
 
 /**
- * The last {@link #CAPACITY} records a model learned, as target and the predictions every
- * predictor made before learning each (test-then-train): what the "prediction against target"
+ * The last {@link #CAPACITY} records a model was presented, as target and the predictions every
+ * predictor made before its step on each (test-then-train; in a later pass the exact fit's is its
+ * in-sample prediction, having learned every record once): what the "prediction against target"
  * picture plots. A ring; O(1) per record, no allocation; part of the model's state, so the stream
  * and replay show the same points and they survive a restart.
  */

@@ -57,6 +57,7 @@ public final class HttpApi implements AutoCloseable {
     private final Map<String, Handler> extra = new ConcurrentHashMap<>();
     private volatile KafkaStreams streams;
     private volatile int window = 1000;
+    private volatile io.gapwatch.stream.ModelReader reader;
 
     /** A registered GET handler: given the request's Accept header (may be null), returns the body and its content type. */
     public interface Handler {
@@ -82,9 +83,10 @@ public final class HttpApi implements AutoCloseable {
         return new HttpApi(HttpServer.create(new InetSocketAddress(host, port), 0));
     }
 
-    public void start(KafkaStreams streams, int window) {
+    public void start(KafkaStreams streams, int window, io.gapwatch.stream.ModelReader reader) {
         this.streams = streams;
         this.window = window;
+        this.reader = reader;
         server.start();
     }
 
@@ -141,7 +143,7 @@ public final class HttpApi implements AutoCloseable {
         final ArrayNode list = ReportJson.mapper().createArrayNode();
         final HostInfo self = new HostInfo(host(), port());
         try {
-            for (String id : ModelStore.modelIds(store(StreamSettings.SNAPSHOTS_STORE))) {
+            for (String id : reader.ids(streams)) {
                 final ObjectNode entry = list.addObject();
                 entry.put("id", id);
                 entry.put("instance", self.host() + ":" + self.port());
@@ -177,23 +179,16 @@ public final class HttpApi implements AutoCloseable {
                 return new Response(remote.statusCode(), JSON, remote.body());
             }
         }
-        ModelStore.Loaded loaded = null;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            try {
-                loaded = ModelStore.load(store(StreamSettings.SNAPSHOTS_STORE), store(StreamSettings.PENDING_STORE), id);
-                break;
-            } catch (InvalidStateStoreException e) {
-                return unavailable(e);
-            } catch (IllegalStateException e) {
-                if (attempt == 2) {
-                    throw e; // the writer kept moving underneath three reads in a row
-                }
-            }
+        final io.gapwatch.engine.Model model;
+        try {
+            model = reader.read(streams, id);
+        } catch (InvalidStateStoreException e) {
+            return unavailable(e);
         }
-        if (loaded == null) {
+        if (model == null) {
             return new Response(404, JSON, error("no model '" + id + "' here"));
         }
-        return new Response(200, JSON, bytes(ReportJson.summary(id, null, window, Diagnostics.report(loaded.model()))));
+        return new Response(200, JSON, bytes(ReportJson.summary(id, null, window, Diagnostics.report(model))));
     }
 
     private ReadOnlyKeyValueStore<String, byte[]> store(String name) {

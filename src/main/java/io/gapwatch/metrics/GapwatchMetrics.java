@@ -41,6 +41,20 @@ public final class GapwatchMetrics implements StreamListener {
     static final String EXPORTED = "gapwatch.metrics.models.exported";
     static final String MODEL_FINDINGS = "gapwatch.model.findings";
     static final String LEARNER_FINDINGS = "gapwatch.learner.findings";
+    static final String REPORT_LATENESS = "gapwatch.reports.lateness";
+    static final String REPORT_SHARE = "gapwatch.reports.thread.share";
+    static final String CACHED_MODELS = "gapwatch.models.cached";
+    static final String CACHED_BYTES = "gapwatch.models.cached.weight";
+    static final String EVICTIONS = "gapwatch.models.evicted";
+    static final String RECORDS_LOST = "gapwatch.records.lost";
+    static final String RESTORED_MODELS = "gapwatch.restore.models";
+    static final String RESTORED_RECORDS = "gapwatch.restore.records";
+    /** Reasons a record of a named model can be rejected for: exported at zero from the model's first record. */
+    static final java.util.Set<RejectReason> MODEL_REASONS = java.util.EnumSet.complementOf(
+            java.util.EnumSet.of(RejectReason.EMPTY_KEY, RejectReason.OVERSIZED_KEY));
+    /** Reasons a record is rejected for before any model is named: exported at zero from the start. */
+    static final java.util.Set<RejectReason> KEYLESS_REASONS = java.util.EnumSet.of(
+            RejectReason.EMPTY_KEY, RejectReason.OVERSIZED_KEY, RejectReason.UNDECODABLE);
     /** The {@code model} tag of records rejected before a model could be named (no key, oversized key). */
     static final String NO_MODEL = "";
 
@@ -63,7 +77,9 @@ public final class GapwatchMetrics implements StreamListener {
         all.add(new Definition(prometheus(PROCESSED, true), "counter", "model, kind",
                 "Records processed: learned from (`kind=learned`) or only scored, having no target (`kind=scored`)."));
         all.add(new Definition(prometheus(REJECTED, true), "counter", "model, reason",
-                "Records sent to the dead-letter topic, by reason (`model=\"\"` when the key names no model)."));
+                "Records sent to the dead-letter topic, by reason (`model=\"\"` when the key names no model); every reason a "
+                        + "model's records can have is exported at 0 from its first record, so rates and panels read 0, not nothing. "
+                        + "`reason=\"processing_failed\"`: processing the record threw; the model went on without it."));
         for (ModelGauge gauge : ModelGauge.values()) {
             all.add(new Definition(prometheus(gauge.meterName, false), "gauge", "model", gauge.description));
         }
@@ -74,6 +90,22 @@ public final class GapwatchMetrics implements StreamListener {
         }
         all.add(new Definition(prometheus(LEARNER_FINDINGS, false), "gauge", "model, learner, code",
                 "Open findings about a learner by code (1 open, 0 closed)."));
+        all.add(new Definition(prometheus(REPORT_LATENESS, false) + "_seconds", "gauge", "",
+                "How late the interval reports run: the most any due report ran past `report.interval.ms`, over the last walk "
+                        + "of the models; it grows when `report.share` is too small for the models' reports."));
+        all.add(new Definition(prometheus(REPORT_SHARE, false), "gauge", "",
+                "The share of the stream threads' time the interval reports took over the last walk (at most `report.share` each)."));
+        all.add(new Definition(prometheus(CACHED_MODELS, false), "gauge", "", "Models held in memory; the others live only in the state stores."));
+        all.add(new Definition(prometheus(CACHED_BYTES, false) + "_bytes", "gauge", "",
+                "What the models held in memory weigh, at most `models.cache.max.bytes` per stream task."));
+        all.add(new Definition(prometheus(EVICTIONS, true), "counter", "",
+                "Models the cache let go (read back from the stores, bit for bit, when next needed)."));
+        all.add(new Definition(prometheus(RESTORED_MODELS, true), "counter", "",
+                "Models rebuilt after a crash or a takeover by reading their records since their snapshot back from the input topic."));
+        all.add(new Definition(prometheus(RESTORED_RECORDS, true), "counter", "", "Input records those restores read back and applied again."));
+        all.add(new Definition(prometheus(RECORDS_LOST, true), "counter", "",
+                "Records a restore needed that the input topic no longer held (its retention removed them before the model's next "
+                        + "snapshot): the model went on without them, and its `records_lost` finding names it. Anything above 0 is an alert."));
         all.add(new Definition(prometheus(EXPORTED, false), "gauge", "", "Models whose metrics are exported now."));
         all.add(new Definition(prometheus(UNEXPORTED, true), "counter", "",
                 "Models not exported because `metrics.models.max` were exported already, counted once each."));
@@ -93,6 +125,59 @@ public final class GapwatchMetrics implements StreamListener {
 
         Gauge.builder(EXPORTED, exported, AtomicInteger::get).description("Models exported now").register(registry);
         this.noModel = new ModelMeters(NO_MODEL);
+        KEYLESS_REASONS.forEach(noModel::rejected);
+        Gauge.builder(REPORT_LATENESS, tasks, t -> t.values().stream().mapToLong(TaskFigures::latenessMs).max().orElse(0) / 1000.0)
+                .description("How late the interval reports run, the most past report.interval.ms").baseUnit("seconds").register(registry);
+        Gauge.builder(REPORT_SHARE, tasks, t -> t.values().stream().mapToDouble(TaskFigures::share).filter(Double::isFinite).sum())
+                .description("Share of the stream threads' time the interval reports took").register(registry);
+        Gauge.builder(CACHED_MODELS, tasks, t -> t.values().stream().mapToLong(TaskFigures::models).sum())
+                .description("Models held in memory").register(registry);
+        Gauge.builder(CACHED_BYTES, tasks, t -> t.values().stream().mapToLong(TaskFigures::bytes).sum())
+                .description("What the models held in memory weigh").baseUnit("bytes").register(registry);
+        this.restoredModels = Counter.builder(RESTORED_MODELS).description("Models rebuilt from the input topic").register(registry);
+        this.restoredRecords = Counter.builder(RESTORED_RECORDS).description("Input records read back by restores").register(registry);
+        this.recordsLost = Counter.builder(RECORDS_LOST)
+                .description("Records a restore needed that the input topic no longer held").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(EVICTIONS, this, m -> m.evictedBefore
+                        + m.tasks.values().stream().mapToLong(TaskFigures::evictions).sum())
+                .description("Models the cache let go").register(registry);
+    }
+
+    /** One task's latest figures. */
+    private record TaskFigures(long latenessMs, double share, long models, long bytes, long evictions) {
+    }
+
+    private final Map<String, TaskFigures> tasks = new ConcurrentHashMap<>();
+    // model-free, so that they are exported whatever metrics.models.max leaves out
+    private final Counter restoredModels;
+    private final Counter restoredRecords;
+    private final Counter recordsLost;
+
+    @Override
+    public void restored(String task, long models, long records) {
+        restoredModels.increment(models);
+        restoredRecords.increment(records);
+    }
+
+    @Override
+    public void recordsLost(String model, long records) {
+        recordsLost.increment(records);
+    }
+    /** Evictions of tasks that have closed, so the counter never goes back. */
+    private volatile long evictedBefore;
+
+    @Override
+    public void reportsAndCache(String task, long reportLatenessMs, double reportShare, long cachedModels, long cachedBytes,
+                                long evictions) {
+        tasks.put(task, new TaskFigures(reportLatenessMs, reportShare, cachedModels, cachedBytes, evictions));
+    }
+
+    @Override
+    public void taskClosed(String task) {
+        final TaskFigures last = tasks.remove(task);
+        if (last != null) {
+            evictedBefore += last.evictions();
+        }
     }
 
     @Override
@@ -174,6 +259,7 @@ public final class GapwatchMetrics implements StreamListener {
             this.learned = counter(PROCESSED, "Records processed: learned from (kind=learned) or only scored, having no target (kind=scored)",
                     tags.and("kind", "learned"));
             this.scored = counter(PROCESSED, null, tags.and("kind", "scored"));
+            MODEL_REASONS.forEach(this::rejected); // at zero: a panel of rejects reads 0, not "No data"
             for (ModelGauge gauge : ModelGauge.values()) {
                 final int i = gauge.ordinal();
                 meters.add(Gauge.builder(gauge.meterName, this, m -> m.values[i]).description(gauge.description)

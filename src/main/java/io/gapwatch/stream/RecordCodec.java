@@ -1,5 +1,6 @@
 package io.gapwatch.stream;
 
+import io.gapwatch.avro.ModelProgress;
 import io.gapwatch.avro.Observation;
 import io.gapwatch.avro.PendingRecord;
 import io.gapwatch.avro.Prediction;
@@ -30,6 +31,7 @@ final class RecordCodec {
     private static final byte[] OBSERVATION = header(Observation.getClassSchema());
     private static final byte[] PENDING = header(PendingRecord.getClassSchema());
     private static final byte[] PREDICTION = header(Prediction.getClassSchema());
+    private static final byte[] PROGRESS = header(ModelProgress.getClassSchema());
 
     private BinaryDecoder decoder;
     private BinaryEncoder encoder;
@@ -109,10 +111,11 @@ final class RecordCodec {
     }
 
     /** A PendingRecord: O(d) bytes. */
-    byte[] writePending(long sequence, double[] features, double target) {
+    byte[] writePending(long sequence, long offset, double[] features, double target) {
         try {
             start(PENDING);
             encoder.writeLong(sequence);
+            encoder.writeLong(offset);
             writeDoubles(features);
             encoder.writeDouble(target);
             return finish();
@@ -121,8 +124,11 @@ final class RecordCodec {
         }
     }
 
-    /** A PendingRecord's fields: the features into {@code features} (length d), the target into {@code target[0]}; returns the sequence. */
-    long readPending(byte[] bytes, double[] features, double[] target) {
+    /**
+     * A PendingRecord's fields: the features into {@code features} (length d), the target into
+     * {@code target[0]}, the input offset into {@code offset[0]}; returns the sequence.
+     */
+    long readPending(byte[] bytes, double[] features, double[] target, long[] offset) {
         for (int i = 0; i < PENDING.length; i++) {
             if (i >= bytes.length || bytes[i] != PENDING[i]) {
                 throw new IllegalStateException("not a PendingRecord");
@@ -131,6 +137,7 @@ final class RecordCodec {
         try {
             decoder = DecoderFactory.get().binaryDecoder(bytes, PENDING.length, bytes.length - PENDING.length, decoder);
             final long sequence = decoder.readLong();
+            offset[0] = decoder.readLong();
             int n = 0;
             for (long block = decoder.readArrayStart(); block != 0; block = decoder.arrayNext()) {
                 if (n + block > features.length) {
@@ -149,6 +156,36 @@ final class RecordCodec {
                 throw new IllegalStateException("trailing bytes after a PendingRecord");
             }
             return sequence;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A ModelProgress: four longs. */
+    byte[] writeProgress(long records, long reportedRecords, long reportedAt, long lastOffset) {
+        try {
+            start(PROGRESS);
+            encoder.writeLong(records);
+            encoder.writeLong(reportedRecords);
+            encoder.writeLong(reportedAt);
+            encoder.writeLong(lastOffset);
+            return finish();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A ModelProgress's fields into {@code out} (length 4): records, reported records, reported at, last offset. */
+    void readProgress(byte[] bytes, long[] out) {
+        if (!hasHeader(bytes, PROGRESS)) {
+            throw new IllegalStateException("not a ModelProgress");
+        }
+        try {
+            decoder = DecoderFactory.get().binaryDecoder(bytes, PROGRESS.length, bytes.length - PROGRESS.length, decoder);
+            out[0] = decoder.readLong();
+            out[1] = decoder.readLong();
+            out[2] = decoder.readLong();
+            out[3] = decoder.readLong();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -14,7 +14,8 @@ import org.apache.kafka.streams.state.Stores;
  *                     │         ├─────▶ reports
  *                     └─────────┴─────▶ dead letters
  * </pre>
- * The model stage keeps two changelogged stores (snapshots, pending records). The input's key is
+ * The model stage keeps two changelogged stores (snapshots, progress) and a local one (pending
+ * records): the input topic is the log of the models' records, read back on restore. The input's key is
  * the model id, so Kafka's partitioning already sends each model's records to one task.
  */
 public final class TopologyFactory {
@@ -36,8 +37,12 @@ public final class TopologyFactory {
         topology.addProcessor(MODEL, () -> new ModelProcessor(settings, listener), DECODE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamSettings.SNAPSHOTS_STORE),
                 Serdes.String(), Serdes.ByteArray()), MODEL);
+        // not changelogged: the input topic already holds these records; locally they spare re-reading it
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamSettings.PENDING_STORE),
-                Serdes.String(), Serdes.ByteArray()), MODEL);
+                Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(), MODEL);
+        // written on every record learned, read by the report walk: the cache coalesces a commit's writes per model
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamSettings.PROGRESS_STORE),
+                Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), MODEL);
         topology.addSink(PREDICTIONS, settings.predictionsTopic(), new StringSerializer(), new ByteArraySerializer(), MODEL);
         topology.addSink(REPORTS, settings.reportsTopic(), new StringSerializer(), new ByteArraySerializer(), MODEL);
         topology.addSink(DEAD_LETTERS, settings.deadLetterTopic(), new ByteArraySerializer(), new ByteArraySerializer(), DECODE, MODEL);

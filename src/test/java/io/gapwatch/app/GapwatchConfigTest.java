@@ -79,6 +79,37 @@ class GapwatchConfigTest {
         assertThat(config.featuresFor("other")).isNull();
     }
 
+    /**
+     * Every model's settings are checked when the configuration loads, never at its first record:
+     * a bad value in a model's learner, a learner that conflicts with its model, settings for a
+     * learner no model runs, init-weights without a known dimension.
+     */
+    @Test
+    void shouldRefuseEveryBadModelSettingAtStartUpNamingTheKey() {
+        assertThatThrownBy(() -> GapwatchConfig.of(Map.of("model.m2.learners", "fast", "model.m2.learner.fast.optimizer", "adam",
+                "model.m2.learner.fast.lr", "abc")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("model.m2.learner.fast.lr").hasMessageContaining("abc");
+        assertThatThrownBy(() -> GapwatchConfig.of(Map.of("model.intercept", "false", "learners", "sgd",
+                "learner.sgd.standardize", "true")))
+                .hasMessageContaining("learner.sgd").hasMessageContaining("no intercept");
+        assertThatThrownBy(() -> GapwatchConfig.of(Map.of("model.m3.learner.typo.lr", "0.1")))
+                .hasMessageContaining("model.m3.learner.typo.lr").hasMessageContaining("runs no learner 'typo'");
+        assertThatThrownBy(() -> GapwatchConfig.of(Map.of("learner.orphan.lr", "0.1")))
+                .hasMessageContaining("learner.orphan.lr").hasMessageContaining("no model runs a learner 'orphan'");
+        assertThatThrownBy(() -> GapwatchConfig.of(Map.of("learners", "g", "learner.g.init", "given", "learner.g.init-weights", "1;2")))
+                .hasMessageContaining("learner.g").hasMessageContaining("model.ID.features");
+        assertThatThrownBy(() -> GapwatchConfig.of(Map.of("model.m4.features", "a,b", "model.m4.learners", "g",
+                "model.m4.learner.g.init", "given", "model.m4.learner.g.init-weights", "1;2;3;4")))
+                .hasMessageContaining("model.m4.learner.g").hasMessageContaining("init-weights has 4 values");
+        assertThatThrownBy(() -> GapwatchConfig.of(Map.of("model.m5.features", "a,a")))
+                .hasMessageContaining("feature names repeat");
+        assertThatThrownBy(() -> GapwatchConfig.of(Map.of("learners", "sgd,none")))
+                .hasMessageContaining("'none' is not a learner name");
+        // and a good per-model learner with a known dimension is accepted
+        assertThat(GapwatchConfig.of(Map.of("model.m4.features", "a,b", "model.m4.learners", "g",
+                "model.m4.learner.g.init", "given", "model.m4.learner.g.init-weights", "1;2")).specFor("m4").learners()).containsOnlyKeys("g");
+    }
+
     @Test
     void shouldNameTheKeyOfEveryMistakeInOneLine() {
         assertThatThrownBy(() -> GapwatchConfig.of(Map.of("reprot.interval.ms", "5")))

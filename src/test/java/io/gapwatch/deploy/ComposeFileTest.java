@@ -70,6 +70,12 @@ class ComposeFileTest {
     }
 
     @Test
+    void gapwatchShouldBeRestartedWhenItExitsOnAFailure() {
+        // run exits 1 when Kafka Streams fails or the cluster stays unreachable: only a restart policy brings it back
+        assertThat(services.path("gapwatch").path("restart").asText()).isIn("on-failure", "always", "unless-stopped");
+    }
+
+    @Test
     void gapwatchShouldReachKafkaOnItsInternalListenerAndBeBuiltFromTheDockerfile() throws IOException {
         final Map<String, String> kafka = environment("kafka");
         assertThat(kafka.get("KAFKA_PROCESS_ROLES")).isEqualTo("broker,controller"); // KRaft, no ZooKeeper

@@ -42,18 +42,57 @@ class ModelTopologyTest {
     Path stateDir;
 
     private TopologyTestDriver driver;
-    private TestInputTopic<byte[], byte[]> input;
+    private LoggedInput input;
+    /** Every record piped in, at its offset: the input topic a restore reads back (one partition, 0). */
+    private final List<byte[][]> inputLog = new ArrayList<>();
+    /** Offsets below this are no longer in the input log: what a topic's retention removed. */
+    private long logStart;
+
+    /** The input topic as the processor sees it: every piped record also goes to {@link #inputLog}, at its offset. */
+    final class LoggedInput {
+        private final TestInputTopic<byte[], byte[]> topic;
+
+        LoggedInput(TestInputTopic<byte[], byte[]> topic) {
+            this.topic = topic;
+        }
+
+        void pipeInput(byte[] key, byte[] value) {
+            inputLog.add(new byte[][] {key, value});
+            topic.pipeInput(key, value);
+        }
+    }
+
+    /** Reads {@link #inputLog} back as the Kafka reader reads a partition: offsets in order, from the log start. */
+    private final InputLog.Factory testLog = () -> new InputLog() {
+        @Override
+        public long read(int partition, long from, long to, java.util.function.Predicate<String> keys, Sink sink) {
+            final long start = Math.max(from, logStart);
+            for (long offset = start; offset <= to && offset < inputLog.size(); offset++) {
+                final byte[][] record = inputLog.get((int) offset);
+                if (record[0] != null && keys.test(new String(record[0], StandardCharsets.UTF_8))) {
+                    sink.accept(new String(record[0], StandardCharsets.UTF_8), offset, record[1]);
+                }
+            }
+            return start;
+        }
+
+        @Override
+        public void close() {
+        }
+    };
     private TestOutputTopic<String, byte[]> predictions;
     private TestOutputTopic<String, byte[]> reports;
     private TestOutputTopic<byte[], byte[]> deadLetters;
 
-    static StreamSettings settings(int snapshotEvery, long reportEvery, Function<String, Map<String, LearnerConfig>> learners,
-                                   Function<String, List<String>> features) {
-        return new StreamSettings("obs", "pred", "rep", "dlq", ModelOptions.DEFAULTS, learners, features,
-                60_000L, reportEvery, snapshotEvery, 64, 2000, false);
+    /** @param snapshotLag snapshot.lag.records: input offsets a model's oldest unsnapshotted record may lie behind */
+    StreamSettings settings(int snapshotLag, long reportEvery, Function<String, Map<String, LearnerConfig>> learners,
+                            Function<String, List<String>> features) {
+        return new StreamSettings("obs", "pred", "rep", "dlq", ModelOptions.DEFAULTS,
+                id -> new io.gapwatch.engine.ModelSpec(features.apply(id), ModelOptions.DEFAULTS, learners.apply(id)),
+                60_000L, reportEvery, snapshotLag, 3_600_000L, 64, 2000, false, 64L << 20, 0.2, FaultInjection.NONE, testLog);
     }
 
-    static StreamSettings settings() {
+    StreamSettings settings() {
         return settings(5, 10, id -> LearnerConfig.defaultSet(), id -> null);
     }
 
@@ -63,7 +102,12 @@ class ModelTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(TopologyFactory.build(settings, StreamListener.NONE), props);
-        input = driver.createInputTopic("obs", new ByteArraySerializer(), new ByteArraySerializer());
+        final TestInputTopic<byte[], byte[]> topic = driver.createInputTopic("obs", new ByteArraySerializer(), new ByteArraySerializer());
+        // a new driver numbers offsets from 0: keyless fillers (dead-lettered, touching no model) bring it level with the log
+        for (int i = 0; i < inputLog.size(); i++) {
+            topic.pipeInput(null, new byte[] {0});
+        }
+        input = new LoggedInput(topic);
         predictions = driver.createOutputTopic("pred", new StringDeserializer(), new ByteArrayDeserializer());
         reports = driver.createOutputTopic("rep", new StringDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic("dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -111,11 +155,17 @@ class ModelTopologyTest {
         return java.util.Arrays.copyOf(row, row.length - 1);
     }
 
+    /** The model as its stores and the input log hold it: what a restore rebuilds. */
     private Model stored(String model) {
         final KeyValueStore<String, byte[]> snapshots = driver.getKeyValueStore(StreamSettings.SNAPSHOTS_STORE);
         final KeyValueStore<String, byte[]> pending = driver.getKeyValueStore(StreamSettings.PENDING_STORE);
-        final ModelStore.Loaded loaded = ModelStore.load(snapshots, pending, model);
-        return loaded == null ? null : loaded.model();
+        final KeyValueStore<String, byte[]> progress = driver.getKeyValueStore(StreamSettings.PROGRESS_STORE);
+        final ObservationDecoder decoder = new ObservationDecoder(64, 2000);
+        try (InputLog log = testLog.open()) {
+            final ModelStore.Loaded loaded = ModelStore.load(snapshots, pending, progress, model, new RecordCodec(), log,
+                    (key, value, d) -> ModelReader.learnable(decoder, key, value, d));
+            return loaded == null ? null : loaded.model();
+        }
     }
 
     static byte[] state(Model model) throws IOException {
@@ -238,23 +288,41 @@ class ModelTopologyTest {
         assertThat(state(stored("b"))).isEqualTo(state(b));
     }
 
-    /**
-     * A restart: a new processor with empty caches over the same stores (TopologyTestDriver wipes
-     * its state directory on close, so the stores' contents are carried over by hand).
-     */
-    private void restart(StreamSettings settings) {
+    /** Every store's contents, by store name. */
+    private Map<String, Map<String, byte[]>> storeContents() {
         final Map<String, Map<String, byte[]>> stores = new java.util.HashMap<>();
-        for (String name : List.of(StreamSettings.SNAPSHOTS_STORE, StreamSettings.PENDING_STORE)) {
+        for (String name : List.of(StreamSettings.SNAPSHOTS_STORE, StreamSettings.PENDING_STORE, StreamSettings.PROGRESS_STORE)) {
             final Map<String, byte[]> copy = new java.util.HashMap<>();
             try (var it = driver.<String, byte[]>getKeyValueStore(name).all()) {
                 it.forEachRemaining(kv -> copy.put(kv.key, kv.value));
             }
             stores.put(name, copy);
         }
+        return stores;
+    }
+
+    /**
+     * A new processor with empty caches over the given store contents. TopologyTestDriver wipes its
+     * state directory on close, so the contents are carried over by hand, after the processor's
+     * init: what it finds is found on first use, as after a rebalance hands a task over.
+     */
+    private void reopen(StreamSettings settings, Map<String, Map<String, byte[]>> stores) {
         driver.close();
         driver = null;
         open(settings);
         stores.forEach((name, copy) -> copy.forEach((k, v) -> driver.<String, byte[]>getKeyValueStore(name).put(k, v)));
+    }
+
+    /** A clean restart: every store as it was. */
+    private void restart(StreamSettings settings) {
+        reopen(settings, storeContents());
+    }
+
+    /** A crash: the changelogged stores as last committed (here: as they are); the local pending records are gone. */
+    private void crash(StreamSettings settings) {
+        final Map<String, Map<String, byte[]>> stores = storeContents();
+        stores.remove(StreamSettings.PENDING_STORE);
+        reopen(settings, stores);
     }
 
     @Test
@@ -280,6 +348,97 @@ class ModelTopologyTest {
         assertThat(stored("m").count()).isEqualTo(90);
     }
 
+    /** After a crash the local pending records are gone: each model reads its records since its snapshot back from the input. */
+    @Test
+    void shouldRebuildFromTheInputAfterCrashesThatTookTheLocalPendingRecords() throws IOException {
+        final double[][] rows = rows(90, 2, 8);
+        final StreamSettings settings = settings(40, 1000, id -> LearnerConfig.defaultSet(), id -> null);
+        open(settings);
+        int next = 0;
+        for (int stop : new int[] {7, 23, 29, 45, 46, 90}) {
+            for (; next < stop; next++) {
+                input.pipeInput(key("m"), avro(rows[next][2], rows[next][0], rows[next][1]));
+                input.pipeInput(key("n"), avro(-rows[next][2], rows[next][1], rows[next][0]));
+            }
+            if (stop < rows.length) {
+                crash(settings);
+            }
+        }
+        final Model m = new Model(List.of("x1", "x2"), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        final Model n = new Model(List.of("x1", "x2"), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        for (double[] row : rows) {
+            m.observe(features(row), row[2]);
+            n.observe(new double[] {row[1], row[0]}, -row[2]);
+        }
+        assertThat(state(stored("m"))).isEqualTo(state(m));
+        assertThat(state(stored("n"))).isEqualTo(state(n));
+        assertThat(stored("m").lostRecords()).isZero();
+    }
+
+    /**
+     * A crash between a snapshot and the commit of its transaction: the snapshot and the progress
+     * roll back to the last commit, but the local store has already dropped the pending records
+     * the snapshot covered, and the record that caused the snapshot comes again at its offset.
+     */
+    @Test
+    void shouldRebuildWhenACrashLandsBetweenASnapshotAndItsCommit() throws IOException {
+        final double[][] rows = rows(30, 2, 12);
+        final StreamSettings settings = settings();
+        open(settings);
+        int crashes = 0;
+        for (int i = 0; i < rows.length; i++) {
+            final Map<String, Map<String, byte[]>> committed = storeContents();
+            final byte[] manifestBefore = committed.get(StreamSettings.SNAPSHOTS_STORE).get("m");
+            input.pipeInput(key("m"), avro(rows[i][2], rows[i][0], rows[i][1]));
+            final byte[] manifestAfter = driver.<String, byte[]>getKeyValueStore(StreamSettings.SNAPSHOTS_STORE).get("m");
+            if (manifestBefore != null && !java.util.Arrays.equals(manifestBefore, manifestAfter) && crashes < 2) {
+                crashes++;
+                final Map<String, Map<String, byte[]>> afterCrash = new java.util.HashMap<>(committed);
+                afterCrash.put(StreamSettings.PENDING_STORE, storeContents().get(StreamSettings.PENDING_STORE));
+                inputLog.remove(inputLog.size() - 1); // uncommitted: the consumer reads it again, at the same offset
+                reopen(settings, afterCrash);
+                input.pipeInput(key("m"), avro(rows[i][2], rows[i][0], rows[i][1]));
+            }
+        }
+        assertThat(crashes).as("crashes that landed between a snapshot and its commit").isEqualTo(2);
+        final Model expected = new Model(List.of("x1", "x2"), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        for (double[] row : rows) {
+            expected.observe(features(row), row[2]);
+        }
+        assertThat(state(stored("m"))).isEqualTo(state(expected));
+    }
+
+    /**
+     * Records a restore needs that the input's retention has removed: the model cannot be rebuilt
+     * exactly. It goes on from what it could read, counts what it lost — once, however many restarts
+     * follow — and its report says so.
+     */
+    @Test
+    void shouldCountAndReportRecordsTheInputNoLongerHolds() throws IOException {
+        final double[][] rows = rows(35, 2, 13);
+        final StreamSettings settings = settings(1000, 1000, id -> LearnerConfig.defaultSet(), id -> null);
+        open(settings);
+        for (int i = 0; i < 30; i++) {
+            input.pipeInput(key("m"), avro(rows[i][2], rows[i][0], rows[i][1]));
+        }
+        logStart = 10; // retention removed offsets 0–9 before the model's first snapshot
+        crash(settings);
+        for (int i = 30; i < 35; i++) {
+            input.pipeInput(key("m"), avro(rows[i][2], rows[i][0], rows[i][1]));
+        }
+        crash(settings);
+        final Model expected = new Model(List.of("x1", "x2"), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        for (int i = 10; i < 35; i++) {
+            expected.observe(features(rows[i]), rows[i][2]);
+        }
+        expected.lost(10);
+        final Model model = stored("m");
+        assertThat(model.lostRecords()).isEqualTo(10);
+        assertThat(state(model)).isEqualTo(state(expected));
+        assertThat(io.gapwatch.engine.diagnostics.Diagnostics.report(model).findings())
+                .anySatisfy(f -> assertThat(f.code()).isEqualTo(io.gapwatch.engine.diagnostics.FindingCode.RECORDS_LOST));
+    }
+
     @Test
     void shouldSplitALargeModelsSnapshotIntoChunksUnderTheMessageLimit() {
         // d = 400: the factor alone is 400²/2 doubles ≈ 640 KB, more than one 512 KB chunk
@@ -295,13 +454,91 @@ class ModelTopologyTest {
         }
         final KeyValueStore<String, byte[]> snapshots = driver.getKeyValueStore(StreamSettings.SNAPSHOTS_STORE);
         final io.gapwatch.avro.ModelState manifest = Codecs.decode(snapshots.get("wide"), io.gapwatch.avro.ModelState.class);
-        assertThat(manifest.getRecords()).isEqualTo(6);
+        // lag 3: the first record (offset 0) is more than 3 offsets behind when offset 4, the fifth, comes
+        assertThat(manifest.getRecords()).isEqualTo(5);
         assertThat(manifest.getChunks()).isGreaterThan(1);
         for (int i = 0; i < manifest.getChunks(); i++) {
             assertThat(snapshots.get(ModelStore.chunkKey("wide", manifest.getGeneration(), i)).length).isLessThanOrEqualTo(ModelStore.CHUNK_BYTES);
         }
         assertThat(snapshots.get(ModelStore.chunkKey("wide", manifest.getGeneration() - 1, 0))).as("old generation removed").isNull();
         assertThat(stored("wide").count()).isEqualTo(7);
+    }
+
+    /**
+     * A fault in the middle of one record — after its model learned it in memory, before anything
+     * was written — sends that record to the dead-letter topic with the exception, leaves its model
+     * exactly as if the record had never come, and stops no other model.
+     */
+    @Test
+    void shouldDeadLetterAFaultAndLeaveTheModelAsIfTheRecordNeverCame() throws IOException {
+        open(settings().withFaults((model, recordId) -> {
+            if ("poison".equals(recordId)) {
+                throw new IllegalStateException("injected fault");
+            }
+        }));
+        final double[][] rows = rows(40, 2, 11);
+        final Model expectedA = new Model(List.of("x1", "x2"), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        final Model expectedB = new Model(List.of("x1", "x2"), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        for (int i = 0; i < rows.length; i++) {
+            final boolean poison = i == 17;
+            input.pipeInput(key("a"), Codecs.encode(Observation.newBuilder().setFeatures(List.of(rows[i][0], rows[i][1]))
+                    .setTarget(rows[i][2]).setRecordId(poison ? "poison" : "r" + i).build()));
+            input.pipeInput(key("b"), avro(-rows[i][2], rows[i][1], rows[i][0]));
+            if (!poison) {
+                expectedA.observe(new double[] {rows[i][0], rows[i][1]}, rows[i][2]);
+            }
+            expectedB.observe(new double[] {rows[i][1], rows[i][0]}, -rows[i][2]);
+        }
+        final DeadLetter letter = Codecs.decode(deadLetters.readValue(), DeadLetter.class);
+        assertThat(letter.getReason()).isEqualTo(RejectReason.PROCESSING_FAILED);
+        assertThat(letter.getMessage()).contains("model 'a'", "IllegalStateException", "injected fault");
+        assertThat(deadLetters.isEmpty()).isTrue();
+        assertThat(state(stored("a"))).as("a without the poisoned record").isEqualTo(state(expectedA));
+        assertThat(state(stored("b"))).as("b untouched").isEqualTo(state(expectedB));
+        assertThat(predictions.readValuesToList()).hasSize(2 * rows.length - 1);
+    }
+
+    /**
+     * With a cache too small for more than a few models, the others live only in their stores and
+     * are read back when their next record comes: every model continues bit for bit as one that
+     * was never let go, and each still reports on the interval.
+     */
+    @Test
+    void shouldContinueBitForBitWhenTheCacheLetsModelsGo() throws IOException {
+        final StreamSettings base = settings(7, 1_000_000, id -> LearnerConfig.defaultSet(), id -> null);
+        open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(),
+                base.modelOptions(), base.specFor(), base.reportIntervalMs(), base.reportEveryRecords(), base.snapshotLagRecords(),
+                base.snapshotLagMs(), base.keyMaxBytes(), base.featuresMax(), false, 1L << 20, 1.0, FaultInjection.NONE, testLog));
+        final int d = 100; // about 100 KB a model: a 1 MiB cache holds a handful of the 20
+        final int models = 20;
+        final Random random = new Random(12);
+        final Model[] expected = new Model[models];
+        for (int m = 0; m < models; m++) {
+            expected[m] = new Model(ModelProcessor.defaultNames(d), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        }
+        for (int i = 0; i < 30; i++) {
+            for (int m = 0; m < models; m++) {
+                final double[] x = new double[d];
+                for (int j = 0; j < d; j++) {
+                    x[j] = random.nextGaussian();
+                }
+                final double y = x[0] - x[1] + m + 0.1 * random.nextGaussian();
+                input.pipeInput(key("m" + m), avro(y, x));
+                expected[m].observe(x, y);
+            }
+        }
+        assertThat(expected[0].heapBytes() * models).as("the models outweigh the cache twice").isGreaterThan(2L << 20);
+        for (int m = 0; m < models; m++) {
+            assertThat(state(stored("m" + m))).as("m" + m).isEqualTo(state(expected[m]));
+        }
+        // the interval reports reach every model, cached or not
+        driver.advanceWallClockTime(Duration.ofSeconds(61));
+        for (int tick = 0; tick < 50 && reports.getQueueSize() < models; tick++) {
+            driver.advanceWallClockTime(Duration.ofMillis(ModelProcessor.TICK_MS));
+        }
+        final java.util.Set<String> reported = new java.util.TreeSet<>();
+        reports.readKeyValuesToList().forEach(kv -> reported.add(kv.key));
+        assertThat(reported).hasSize(models);
     }
 
     @Test
@@ -343,8 +580,9 @@ class ModelTopologyTest {
     void shouldWriteJsonOutputsWhenAskedTo() throws Exception {
         final StreamSettings base = settings();
         open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(),
-                base.modelOptions(), base.learnersFor(), base.featuresFor(), base.reportIntervalMs(), 1, base.snapshotEveryRecords(),
-                base.keyMaxBytes(), base.featuresMax(), true));
+                base.modelOptions(), base.specFor(), base.reportIntervalMs(), 1, base.snapshotLagRecords(),
+                base.snapshotLagMs(), base.keyMaxBytes(), base.featuresMax(), true, base.cacheMaxBytes(), base.reportShare(), base.faults(),
+                testLog));
         input.pipeInput(key("j"), avro(2, 1, 1));
         input.pipeInput(key("j"), json("oops"));
         final var mapper = new com.fasterxml.jackson.databind.ObjectMapper();

@@ -37,7 +37,7 @@ class RecordCodecTest {
 
     @Test
     void shouldRefuseOtherRecordsAndTruncatedBytes() {
-        final byte[] pending = codec.writePending(1, new double[] {1}, 2);
+        final byte[] pending = codec.writePending(1, 10, new double[] {1}, 2);
         assertThatThrownBy(() -> codec.readObservation(pending)).hasMessageContaining("unknown single-object header");
         final byte[] observation = Codecs.encode(Observation.newBuilder().setFeatures(List.of(1.0, 2.0)).setTarget(3.0).build());
         assertThatThrownBy(() -> codec.readObservation(java.util.Arrays.copyOf(observation, observation.length - 3)))
@@ -48,7 +48,7 @@ class RecordCodecTest {
 
     @Test
     void shouldWritePendingRecordsTheGeneratedClassReads() {
-        final byte[] bytes = codec.writePending(12345, new double[] {0.1, -0.0, Double.MIN_VALUE}, -9.5);
+        final byte[] bytes = codec.writePending(12345, 987_654_321L, new double[] {0.1, -0.0, Double.MIN_VALUE}, -9.5);
         final PendingRecord record = Codecs.decode(bytes, PendingRecord.class);
         assertThat(record.getSequence()).isEqualTo(12345);
         assertThat(record.getFeatures()).containsExactly(0.1, -0.0, Double.MIN_VALUE);
@@ -57,20 +57,35 @@ class RecordCodecTest {
 
         final double[] x = new double[3];
         final double[] y = new double[1];
-        assertThat(codec.readPending(bytes, x, y)).isEqualTo(12345);
+        final long[] offset = new long[1];
+        assertThat(codec.readPending(bytes, x, y, offset)).isEqualTo(12345);
+        assertThat(offset[0]).isEqualTo(987_654_321L);
         assertThat(Double.doubleToRawLongBits(x[1])).isEqualTo(Double.doubleToRawLongBits(-0.0));
         assertThat(y[0]).isEqualTo(-9.5);
     }
 
     @Test
+    void shouldWriteProgressTheGeneratedClassReads() {
+        final byte[] bytes = codec.writeProgress(123_456_789L, 7L, 1_700_000_000_000L, 42L);
+        final io.gapwatch.avro.ModelProgress progress = Codecs.decode(bytes, io.gapwatch.avro.ModelProgress.class);
+        assertThat(progress.getRecords()).isEqualTo(123_456_789L);
+        assertThat(progress.getReportedRecords()).isEqualTo(7L);
+        assertThat(progress.getReportedAt()).isEqualTo(1_700_000_000_000L);
+        assertThat(progress.getLastOffset()).isEqualTo(42L);
+        final long[] fields = new long[4];
+        codec.readProgress(Codecs.encode(progress), fields);
+        assertThat(fields).containsExactly(123_456_789L, 7L, 1_700_000_000_000L, 42L);
+    }
+
+    @Test
     void shouldRefusePendingRecordsOfAnotherShape() {
-        final byte[] record = codec.writePending(17, new double[] {1, 2}, 3);
+        final byte[] record = codec.writePending(17, 3, new double[] {1, 2}, 3);
         final double[] y = new double[1];
-        assertThatThrownBy(() -> codec.readPending(record, new double[1], y)).hasMessageContaining("2 features where 1");
-        assertThatThrownBy(() -> codec.readPending(java.util.Arrays.copyOf(record, record.length + 1), new double[2], y))
+        assertThatThrownBy(() -> codec.readPending(record, new double[1], y, new long[1])).hasMessageContaining("2 features where 1");
+        assertThatThrownBy(() -> codec.readPending(java.util.Arrays.copyOf(record, record.length + 1), new double[2], y, new long[1]))
                 .hasMessageContaining("trailing bytes");
         assertThatThrownBy(() -> codec.readPending(Codecs.encode(Observation.newBuilder().setFeatures(List.of(1.0)).build()),
-                new double[1], y)).hasMessageContaining("not a PendingRecord");
+                new double[1], y, new long[1])).hasMessageContaining("not a PendingRecord");
     }
 
     @Test

@@ -38,6 +38,8 @@ public enum FindingCode {
             "the learner's in-sample MSE exceeds the attainable one by more than this fraction: the exact fit's, or the target's rounding level 1e-12·mean(y²) when that is larger. The excess is always along directions the data determines"),
     CONVERGED(Scope.LEARNER, 1e-2,
             "the learner's in-sample MSE is within this fraction of the attainable one (the exact fit's, or the target's rounding level when that is larger)"),
+    RECORDS_LOST(Scope.MODEL, 1.0,
+            "at least this many records the model had learned could not be read back from the input topic when it was restored (retention had removed them): it continues from what it could rebuild, and is not the exact fit of every record it saw"),
     CONCEPT_DRIFT(Scope.MODEL, 0.1,
             "the exact weights moved by more than this fraction of their norm over the last window, with at least 10 records per coefficient and full rank");
 

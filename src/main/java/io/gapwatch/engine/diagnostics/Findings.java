@@ -95,6 +95,13 @@ final class Findings {
             standings.add(new Standing(model.learners().get(i), r, converged, attainable));
         }
 
+        if (model.lostRecords() >= FindingCode.RECORDS_LOST.threshold()) {
+            findings.add(Finding.data(FindingCode.RECORDS_LOST, String.format(Locale.ROOT,
+                    "%,d records this model had learned could not be read back from the input topic when it was restored: its "
+                            + "retention had removed them before the model's next snapshot. The model went on from what it could "
+                            + "rebuild, so it is not the exact fit of every record it saw; keep the input longer than snapshot.lag.ms.",
+                    model.lostRecords()), List.of()));
+        }
         if (c.rankDeficient()) {
             findings.add(Finding.data(NOT_IDENTIFIABLE, notIdentifiable(c, exact.options().intercept()), List.of()));
         }

@@ -1,8 +1,6 @@
 package io.gapwatch.engine.exact;
 
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +37,11 @@ public final class ConditioningAnalysis {
      * @param featureNames one per feature, in order
      */
     public static Conditioning of(StreamingLeastSquares estimator, List<String> featureNames) {
+        return of(estimator, featureNames, Svd.DEFAULT);
+    }
+
+    /** The same with the SVDs computed by {@code library}: to compare the two. */
+    public static Conditioning of(StreamingLeastSquares estimator, List<String> featureNames, Svd.Library library) {
         final int p = estimator.parameters();
         if (featureNames.size() != estimator.features()) {
             throw new IllegalArgumentException("expected " + estimator.features() + " names, got " + featureNames.size());
@@ -69,8 +72,8 @@ public final class ConditioningAnalysis {
             }
         }
 
-        final double[] sigma = svd(raw, false).values;
-        Svd scaledSvd = svd(scaled, false);
+        final double[] sigma = svd(raw, false, library).values;
+        Decomposed scaledSvd = svd(scaled, false, library);
         double[] scaledSigma = scaledSvd.values;
         final double tolerance = MinimumNormSolver.EPSILON * Math.max((double) estimator.count(), p) * scaledSigma[0];
         int rank = 0;
@@ -89,7 +92,7 @@ public final class ConditioningAnalysis {
         final boolean intercept = estimator.options().intercept();
         int rankWithoutIntercept = intercept ? rank - 1 : rank;
         if (scaledSigma[p - 1] <= WEAK * scaledSigma[0]) {
-            scaledSvd = svd(scaled, true);
+            scaledSvd = svd(scaled, true, library);
             scaledSigma = scaledSvd.values;
             for (int r = p - 1; r >= 0 && scaledSigma[r] <= WEAK * scaledSigma[0]; r--) {
                 final boolean isNull = r >= rank;
@@ -144,6 +147,11 @@ public final class ConditioningAnalysis {
      * @return empty for a model without intercept or without records
      */
     public static double[] correlationEigenvalues(StreamingLeastSquares estimator) {
+        return correlationEigenvalues(estimator, Svd.DEFAULT);
+    }
+
+    /** The same with the SVD computed by {@code library}. */
+    public static double[] correlationEigenvalues(StreamingLeastSquares estimator, Svd.Library library) {
         if (!estimator.options().intercept() || estimator.count() == 0 || estimator.features() == 0) {
             return new double[0];
         }
@@ -166,7 +174,7 @@ public final class ConditioningAnalysis {
                 block.unsafe_set(i, j, factor[i + 1][j + 1] * multiplier);
             }
         }
-        final double[] s = svd(block, false).values;
+        final double[] s = svd(block, false, library).values;
         final double[] eigenvalues = new double[q];
         for (int i = 0; i < q; i++) {
             eigenvalues[i] = s[i] * s[i];
@@ -229,23 +237,16 @@ public final class ConditioningAnalysis {
         return basis;
     }
 
-    /** Singular values sorted largest first, with V and the sort order when asked for. */
-    private record Svd(double[] values, int[] order, DMatrixRMaj v) {
+    /** Singular values sorted largest first, with V (columns in that order) when asked for; {@code order} is the identity. */
+    private record Decomposed(double[] values, int[] order, DMatrixRMaj v) {
     }
 
-    private static Svd svd(DMatrixRMaj a, boolean needV) {
-        final SingularValueDecomposition_F64<DMatrixRMaj> svd =
-                DecompositionFactory_DDRM.svd(a.numRows, a.numCols, false, needV, false);
-        if (!svd.decompose(a.copy())) {
-            throw new ArithmeticException("SVD of the factor did not converge");
+    private static Decomposed svd(DMatrixRMaj a, boolean needV, Svd.Library library) {
+        final Svd.Result result = Svd.of(a, needV, library);
+        final int[] order = new int[result.values().length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
         }
-        final int n = svd.numberOfSingularValues();
-        final double[] unsorted = svd.getSingularValues();
-        final int[] order = MinimumNormSolver.descendingOrder(unsorted, n);
-        final double[] sorted = new double[n];
-        for (int i = 0; i < n; i++) {
-            sorted[i] = unsorted[order[i]];
-        }
-        return new Svd(sorted, order, needV ? svd.getV(null, false) : null);
+        return new Decomposed(result.values(), order, result.v());
     }
 }

@@ -261,6 +261,18 @@ final class MinimumNormSolver {
         method = SolveMethod.MINIMUM_NORM;
     }
 
+    /** Bytes held by the workspaces allocated so far (ridge copies, SVD), approximately. */
+    long workspaceBytes() {
+        long bytes = 0;
+        if (ridgeRbar != null) {
+            bytes += p * (16L + 8L * (p + 1)) + 2 * (16L + 8L * (p + 1));
+        }
+        if (scaledBlock != null) {
+            bytes += 5L * 8 * q * q; // the scaled block, and U, V and the bidiagonal work of the SVD
+        }
+        return bytes;
+    }
+
     /** Indices of the first {@code n} values, largest first (ties keep index order, so the result is deterministic). */
     static int[] descendingOrder(double[] values, int n) {
         final Integer[] boxed = new Integer[n];

@@ -581,6 +581,17 @@ public final class StreamingLeastSquares {
         return options;
     }
 
+    /**
+     * What this estimator holds on the heap, in bytes, approximately: the p rows of the factor and
+     * the O(p) vectors, with 16 bytes of header per array. The minimum-norm solver's SVD workspace
+     * (about 5q² doubles once a rank-deficient solve has run) is counted when it exists.
+     */
+    public long heapBytes() {
+        final long rows = p * (16L + 8L * (p + 1));
+        final long vectors = 8 * (16L + 8L * (p + 1));
+        return rows + vectors + solver.workspaceBytes();
+    }
+
     /** A deep, independent copy. */
     public StreamingLeastSquares copy() {
         final StreamingLeastSquares copy = new StreamingLeastSquares(features, options);

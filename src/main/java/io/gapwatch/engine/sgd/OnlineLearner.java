@@ -575,6 +575,18 @@ public final class OnlineLearner {
         return features;
     }
 
+    /** What this learner holds on the heap, in bytes, approximately: its coefficient vectors and its rule's state. */
+    public long heapBytes() {
+        long bytes = 5 * (16L + 8L * p) + 256;
+        for (double[] array : rule.state()) {
+            bytes += 16L + 8L * array.length;
+        }
+        if (featureMoments != null) {
+            bytes += 3 * (16L + 8L * features);
+        }
+        return bytes;
+    }
+
     public boolean hasIntercept() {
         return offset == 1;
     }

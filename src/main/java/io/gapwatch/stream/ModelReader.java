@@ -1,0 +1,93 @@
+package io.gapwatch.stream;
+
+import io.gapwatch.engine.Model;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+import java.util.List;
+
+/**
+ * Reads a model this instance holds, for the HTTP API, from another thread than the stream
+ * thread: its stores through interactive queries, and — when its local pending records do not
+ * reach its progress — the rest from the input topic, through a reader of its own. The stream
+ * thread may write underneath; a read that finds the stores inconsistent is retried.
+ */
+public final class ModelReader {
+
+    private final StreamSettings settings;
+    private final ObservationDecoder decoder;
+
+    public ModelReader(StreamSettings settings) {
+        this.settings = settings;
+        this.decoder = new ObservationDecoder(settings.keyMaxBytes(), settings.featuresMax());
+    }
+
+    /**
+     * @return the model, or null when this instance holds no model of that id
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException while the stores cannot be queried (rebalancing)
+     */
+    public Model read(KafkaStreams streams, String id) {
+        for (int attempt = 0; ; attempt++) {
+            try (InputLog input = new LazyInput()) {
+                final ModelStore.Loaded loaded = ModelStore.load(store(streams, StreamSettings.SNAPSHOTS_STORE),
+                        store(streams, StreamSettings.PENDING_STORE), store(streams, StreamSettings.PROGRESS_STORE), id,
+                        new RecordCodec(), input, this::learnable);
+                return loaded == null ? null : loaded.model();
+            } catch (IllegalStateException e) {
+                if (attempt == 2) {
+                    throw e; // the writer kept moving underneath three reads in a row
+                }
+            }
+        }
+    }
+
+    /** Model ids with a manifest in this instance's stores. */
+    public List<String> ids(KafkaStreams streams) {
+        return ModelStore.modelIds(store(streams, StreamSettings.SNAPSHOTS_STORE));
+    }
+
+    private double[] learnable(String key, byte[] value, int features) {
+        return learnable(decoder, key, value, features);
+    }
+
+    /**
+     * Whether the processor learned an input record, judged as it judged it — decoded and validated
+     * by {@code decoder}, with a target and the model's dimension — and if so its features and target.
+     */
+    static double[] learnable(ObservationDecoder decoder, String key, byte[] value, int features) {
+        final ObservationDecoder.Result result = decoder.decode(key.getBytes(java.nio.charset.StandardCharsets.UTF_8), value);
+        final Observation o = result.observation();
+        if (o == null || !o.hasTarget() || o.features().length != features) {
+            return null;
+        }
+        final double[] learned = java.util.Arrays.copyOf(o.features(), features + 1);
+        learned[features] = o.target();
+        return learned;
+    }
+
+    private static ReadOnlyKeyValueStore<String, byte[]> store(KafkaStreams streams, String name) {
+        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+    }
+
+    /** Opens the input reader only if a read needs it: most reads find every record in the local stores. */
+    private final class LazyInput implements InputLog {
+        private InputLog open;
+
+        @Override
+        public long read(int partition, long from, long to, java.util.function.Predicate<String> keys, Sink sink) {
+            if (open == null) {
+                open = settings.inputLog().open();
+            }
+            return open.read(partition, from, to, keys, sink);
+        }
+
+        @Override
+        public void close() {
+            if (open != null) {
+                open.close();
+            }
+        }
+    }
+}
