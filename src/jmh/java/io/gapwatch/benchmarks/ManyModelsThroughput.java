@@ -78,8 +78,8 @@ public final class ManyModelsThroughput {
                 produce(bootstrap, "one-small", 16, 1, models * 100, 1);
                 final Run many = run(bootstrap, "many-small", 16, models * 100L, EndToEndThroughput.tempDirectory("bench-many-state"), Map.of());
                 final Run one = run(bootstrap, "one-small", 16, models * 100L, EndToEndThroughput.tempDirectory("bench-one-state"), Map.of());
-                rows.add(String.format(Locale.ROOT, "| small: %,d models × 100, d = 16 | %,.0f/s | one key: %,.0f/s | %.0f%% | live heap after GC (MB): %s |",
-                        models, many.rate, one.rate, 100 * many.rate / one.rate, many.heapAfterGc));
+                rows.add(String.format(Locale.ROOT, "| small: %,d models × 100, d = 16 | %,.0f/s | one key: %,.0f/s | %.0f%% | live heap after GC (MB): %s | %s |",
+                        models, many.rate, one.rate, 100 * many.rate / one.rate, many.heapAfterGc, many.listMs));
             }
             if (cases.contains("restart")) {
                 // restart over the kept state directory, and over an empty one (restored from the changelogs)
@@ -104,6 +104,20 @@ public final class ManyModelsThroughput {
         }
         System.out.println();
         rows.forEach(System.out::println);
+    }
+
+    /** GET / 's data, the list of every model with its last report's numbers: median [min–max] of 7, ms. */
+    static String listTimes(String base) throws Exception {
+        final List<Double> ms = new ArrayList<>();
+        int listed = 0;
+        for (int i = 0; i < 7; i++) {
+            final long start = System.nanoTime();
+            final String body = get(base + "/models");
+            ms.add((System.nanoTime() - start) / 1e6);
+            listed = new ObjectMapper().readTree(body).size();
+        }
+        java.util.Collections.sort(ms);
+        return String.format(Locale.ROOT, "%,d models listed in %.0f ms [%.0f–%.0f]", listed, ms.get(3), ms.get(0), ms.get(6));
     }
 
     static List<String> names(int d) {
@@ -145,7 +159,7 @@ public final class ManyModelsThroughput {
         return Observation.newBuilder().setFeatures(x).setTarget(y + 0.1 * random.nextGaussian()).build();
     }
 
-    record Run(double rate, String heapAfterGc, String reportShare, int checked, boolean equal, String evictions) {
+    record Run(double rate, String heapAfterGc, String reportShare, int checked, boolean equal, String evictions, String listMs) {
     }
 
     static Run run(String bootstrap, String topic, int d, long n, Path state, Map<String, String> extra) throws Exception {
@@ -193,7 +207,7 @@ public final class ManyModelsThroughput {
                     checked++;
                 }
             }
-            return new Run(rate, summarize(heap), share, checked, equal, evictions);
+            return new Run(rate, summarize(heap), share, checked, equal, evictions, listTimes(base));
         } finally {
             if (service[0] != null) {
                 service[0].close();

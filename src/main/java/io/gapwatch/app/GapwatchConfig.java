@@ -68,6 +68,7 @@ public final class GapwatchConfig extends AbstractConfig {
     public static final String SNAPSHOT_LAG_RECORDS = "snapshot.lag.records";
     public static final String SNAPSHOT_LAG_MS = "snapshot.lag.ms";
     public static final String REPORT_SHARE = "report.share";
+    public static final String HISTORY_POINTS = "history.points";
     public static final String MODELS_CACHE_MAX_BYTES = "models.cache.max.bytes";
     public static final String KAFKA_UNREACHABLE_EXIT_MS = "kafka.unreachable.exit.ms";
     public static final String KEY_MAX_BYTES = "key.max.bytes";
@@ -129,6 +130,10 @@ public final class GapwatchConfig extends AbstractConfig {
                             + "offsets behind: a restore reads back at most about this many records of a partition from the input topic.")
             .define(SNAPSHOT_LAG_MS, Type.LONG, 600_000L, Range.atLeast(1000L), Importance.LOW,
                     "… or was learned longer ago than this: the input topic's retention must exceed it (checked at start-up).")
+            .define(HISTORY_POINTS, Type.INT, 600, Range.between(4, 100_000), Importance.LOW,
+                    "Most report points each model's history keeps for its page's charts (a few hundred bytes each, written "
+                            + "once per report, never per record, and restored with the model). When full, every second point of "
+                            + "the older half goes: the charts keep the whole life of the model, denser near now.")
             .define(KEY_MAX_BYTES, Type.INT, 256, Range.between(1, 65_536), Importance.LOW,
                     "Longest model id accepted, in UTF-8 bytes; longer keys go to the dead-letter topic.")
             .define(FEATURES_MAX, Type.INT, 10_000, Range.between(1, 100_000), Importance.LOW,
@@ -427,7 +432,7 @@ public final class GapwatchConfig extends AbstractConfig {
                 getString(REPORTS_TOPIC), getString(DEAD_LETTER_TOPIC), modelOptions(), this::specFor,
                 getLong(REPORT_INTERVAL_MS), getLong(REPORT_EVERY_RECORDS), getLong(SNAPSHOT_LAG_RECORDS), getLong(SNAPSHOT_LAG_MS),
                 getInt(KEY_MAX_BYTES), getInt(FEATURES_MAX), "json".equals(getString(OUTPUT_FORMAT)),
-                getLong(MODELS_CACHE_MAX_BYTES), getDouble(REPORT_SHARE), io.gapwatch.stream.FaultInjection.NONE,
+                getLong(MODELS_CACHE_MAX_BYTES), getDouble(REPORT_SHARE), getInt(HISTORY_POINTS), io.gapwatch.stream.FaultInjection.NONE,
                 () -> {
                     throw new IllegalStateException("no input topic to read back: the service sets it once it knows the cluster");
                 });

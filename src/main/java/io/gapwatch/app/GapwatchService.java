@@ -129,9 +129,10 @@ public final class GapwatchService implements AutoCloseable {
             });
             http.start(streams, settings.modelOptions().window(), new io.gapwatch.stream.ModelReader(settings));
             streams.start();
-            out.printf("gapwatch: processing %s -> %s, %s, %s; HTTP on http://%s:%d (/models, /health, /metrics)%n",
+            out.printf("gapwatch: processing %s -> %s, %s, %s; HTTP API on http://%s:%d (/models, /health, /metrics)%n",
                     settings.observationsTopic(), settings.predictionsTopic(), settings.reportsTopic(), settings.deadLetterTopic(),
                     http.host(), http.port());
+            out.printf("gapwatch: open http://%s:%d/ in a browser for every model's live page%n", http.host(), http.port());
             out.flush();
             LOG.info("reports compute their SVDs with {}", io.gapwatch.engine.exact.Svd.implementation());
             final long unreachable = config.getLong(GapwatchConfig.KAFKA_UNREACHABLE_EXIT_MS);

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.gapwatch.avro.HistoryPoint;
+import io.gapwatch.avro.LearnerPoint;
 import io.gapwatch.engine.diagnostics.Diagnostics;
+import io.gapwatch.report.AvroJson;
 import io.gapwatch.report.ReportJson;
+import io.gapwatch.report.WebAssets;
 import io.gapwatch.stream.ModelStore;
 import io.gapwatch.stream.StreamSettings;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -39,9 +43,14 @@ import java.util.concurrent.Executors;
 /**
  * The read-only HTTP API, one port, loopback by default:
  * <ul>
- *   <li>{@code GET /models}: every model id with the instance that holds it (this one asks the others);</li>
- *   <li>{@code GET /models/ID}: the same JSON object {@code replay --json} writes, rebuilt from the
- *       local stores (interactive queries) or fetched from the instance that holds the model;</li>
+ *   <li>{@code GET /}: the page listing the models (web/index.html), and {@code /web/NAME} its
+ *       scripts and styles, served from the jar;</li>
+ *   <li>{@code GET /models}: every model id with the instance that holds it (this one asks the
+ *       others), its records, exact R², worst learner's R² gap and open findings as of its last report;</li>
+ *   <li>{@code GET /models/ID}: for a browser (Accept: text/html first), the model's live page; for
+ *       anything else the same JSON object {@code replay --json} writes, rebuilt from the local
+ *       stores (interactive queries) or fetched from the instance that holds the model;</li>
+ *   <li>{@code GET /models/ID/history}: {@code {"points": [...]}}, the model's report points, oldest first;</li>
  *   <li>{@code GET /health}: the Kafka Streams state, 200 while running or rebalancing, else 503;</li>
  *   <li>{@code GET /metrics}: whatever handler is registered for it (the Prometheus scrape).</li>
  * </ul>
@@ -111,23 +120,63 @@ public final class HttpApi implements AutoCloseable {
             final String path = exchange.getRequestURI().getRawPath();
             final String query = exchange.getRequestURI().getRawQuery();
             final boolean local = query != null && query.contains("scope=local");
+            final String accept = exchange.getRequestHeaders().getFirst("Accept");
             final Response response;
             if (extra.containsKey(path)) {
-                response = extra.get(path).handle(exchange.getRequestHeaders().getFirst("Accept"));
+                response = extra.get(path).handle(accept);
+            } else if (path.equals("/") || path.equals("/index.html")) {
+                response = asset("index.html");
+            } else if (path.startsWith("/web/")) {
+                response = asset(path.substring("/web/".length()));
             } else if (path.equals("/health")) {
                 response = health();
             } else if (path.equals("/models") || path.equals("/models/")) {
                 response = models(local);
             } else if (path.startsWith("/models/")) {
-                response = model(URLDecoder.decode(path.substring("/models/".length()), StandardCharsets.UTF_8), local);
+                // the id is split off the raw path before decoding, so an id with '/' (sent as %2F) stays one id
+                final String rest = path.substring("/models/".length());
+                if (rest.endsWith(HISTORY)) {
+                    response = history(decode(rest.substring(0, rest.length() - HISTORY.length())), local);
+                } else if (wantsPage(accept)) {
+                    response = asset("model.html");
+                } else {
+                    response = model(decode(rest), local);
+                }
             } else {
-                response = new Response(404, JSON, error("no such resource: " + path + " (try /models, /models/ID, /health, /metrics)"));
+                response = new Response(404, JSON, error("no such resource: " + path
+                        + " (try /, /models, /models/ID, /models/ID/history, /health, /metrics)"));
             }
             send(exchange, response);
         } catch (RuntimeException e) {
             LOG.warn("HTTP {} failed", exchange.getRequestURI(), e);
             send(exchange, new Response(500, JSON, error(e.toString())));
         }
+    }
+
+    private static final String HISTORY = "/history";
+
+    private static String decode(String raw) {
+        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8); // a path's '+' is a plus, not a space
+    }
+
+    private static String encode(String id) {
+        return URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A browser asks for HTML first; fetch(), curl and other programs get the JSON they always did. */
+    static boolean wantsPage(String accept) {
+        if (accept == null) {
+            return false;
+        }
+        final int html = accept.indexOf("text/html");
+        final int json = accept.indexOf("application/json");
+        return html >= 0 && (json < 0 || html < json);
+    }
+
+    private static Response asset(String name) {
+        return WebAssets.get(name)
+                .map(a -> new Response(200, a.contentType(), a.bytes()))
+                .orElseGet(() -> new Response(404, JSON, error("no such page asset: " + name)));
     }
 
     private Response health() {
@@ -147,6 +196,7 @@ public final class HttpApi implements AutoCloseable {
                 final ObjectNode entry = list.addObject();
                 entry.put("id", id);
                 entry.put("instance", self.host() + ":" + self.port());
+                summarize(entry, reader.latest(streams, id));
             }
         } catch (InvalidStateStoreException e) {
             return unavailable(e);
@@ -166,18 +216,84 @@ public final class HttpApi implements AutoCloseable {
         return new Response(200, JSON, bytes(list));
     }
 
-    private Response model(String id, boolean localOnly) throws IOException {
-        if (!localOnly) {
-            final KeyQueryMetadata owner = streams.queryMetadataForKey(StreamSettings.SNAPSHOTS_STORE, id, new StringSerializer());
-            final HostInfo self = new HostInfo(host(), port());
-            if (owner != null && owner != KeyQueryMetadata.NOT_AVAILABLE && !owner.activeHost().equals(self)) {
-                final HttpResponse<byte[]> remote = fetch(owner.activeHost(),
-                        "/models/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20") + "?scope=local");
-                if (remote == null) {
-                    return new Response(502, JSON, error("instance " + owner.activeHost() + " holds model '" + id + "' but did not answer"));
-                }
-                return new Response(remote.statusCode(), JSON, remote.body());
+    /**
+     * The list's numbers for one model, from its latest history point (its last report): nothing
+     * is computed per listed model, so a list of thousands stays quick. Null before a first report.
+     */
+    private static void summarize(ObjectNode entry, HistoryPoint latest) {
+        if (latest == null) {
+            entry.putNull("records");
+            entry.putNull("exact_r2");
+            entry.putNull("worst_r2_gap");
+            entry.putNull("findings");
+            return;
+        }
+        entry.put("records", latest.getRecords());
+        putNumber(entry, "exact_r2", latest.getExact().getR2());
+        double worst = Double.NaN; // no learners, or none with a gap yet
+        for (LearnerPoint learner : latest.getLearners().values()) {
+            // a learner that blew up is the worst there is
+            final double gap = learner.getDiverged() ? Double.POSITIVE_INFINITY : learner.getR2Gap();
+            if (!Double.isNaN(gap) && (Double.isNaN(worst) || gap > worst)) {
+                worst = gap;
             }
+        }
+        putNumber(entry, "worst_r2_gap", worst);
+        final ArrayNode findings = entry.putArray("findings");
+        latest.getFindings().forEach(f -> findings.add(f.toString()));
+    }
+
+    // NaN and ±Infinity as strings, as the rest of the API writes them
+    private static void putNumber(ObjectNode entry, String name, double value) {
+        if (Double.isFinite(value)) {
+            entry.put(name, value);
+        } else {
+            entry.put(name, Double.toString(value));
+        }
+    }
+
+    /** The model's answer from the instance that holds it, or null when that is this one (or it asked for local). */
+    private Response fromOwner(String id, String suffix, boolean localOnly) {
+        if (localOnly) {
+            return null;
+        }
+        final KeyQueryMetadata owner = streams.queryMetadataForKey(StreamSettings.SNAPSHOTS_STORE, id, new StringSerializer());
+        final HostInfo self = new HostInfo(host(), port());
+        if (owner == null || owner == KeyQueryMetadata.NOT_AVAILABLE || owner.activeHost().equals(self)) {
+            return null;
+        }
+        final HttpResponse<byte[]> remote = fetch(owner.activeHost(), "/models/" + encode(id) + suffix + "?scope=local");
+        if (remote == null) {
+            return new Response(502, JSON, error("instance " + owner.activeHost() + " holds model '" + id + "' but did not answer"));
+        }
+        return new Response(remote.statusCode(), JSON, remote.body());
+    }
+
+    /** {"points": [HistoryPoint…]}, oldest first: what the model's page draws over records. */
+    private Response history(String id, boolean localOnly) throws IOException {
+        final Response remote = fromOwner(id, HISTORY, localOnly);
+        if (remote != null) {
+            return remote;
+        }
+        final java.util.List<HistoryPoint> points;
+        try {
+            points = reader.history(streams, id);
+        } catch (InvalidStateStoreException e) {
+            return unavailable(e);
+        }
+        if (points.isEmpty() && reader.read(streams, id) == null) {
+            return new Response(404, JSON, error("no model '" + id + "' here"));
+        }
+        final ObjectNode node = ReportJson.mapper().createObjectNode();
+        final ArrayNode array = node.putArray("points");
+        points.forEach(p -> array.add(AvroJson.render(p)));
+        return new Response(200, JSON, bytes(node));
+    }
+
+    private Response model(String id, boolean localOnly) throws IOException {
+        final Response remote = fromOwner(id, "", localOnly);
+        if (remote != null) {
+            return remote;
         }
         final io.gapwatch.engine.Model model;
         try {

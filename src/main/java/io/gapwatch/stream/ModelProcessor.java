@@ -8,6 +8,7 @@ import io.gapwatch.engine.Model;
 import io.gapwatch.engine.ModelSpec;
 import io.gapwatch.engine.diagnostics.Diagnostics;
 import io.gapwatch.engine.diagnostics.ModelReport;
+import io.gapwatch.report.HistoryPoints;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -73,6 +74,7 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
     private ProcessorContext<Object, Object> context;
     private KeyValueStore<String, byte[]> snapshots;
     private KeyValueStore<String, byte[]> pending;
+    private KeyValueStore<String, byte[]> history;
     // Pending records not yet in the local store: one putAll per batch costs a fraction of a put per record.
     private final List<org.apache.kafka.streams.KeyValue<String, byte[]>> unwritten = new ArrayList<>();
     private static final int PENDING_BATCH = 512;
@@ -143,6 +145,7 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
         this.context = context;
         this.snapshots = context.getStateStore(StreamSettings.SNAPSHOTS_STORE);
         this.pending = context.getStateStore(StreamSettings.PENDING_STORE);
+        this.history = context.getStateStore(StreamSettings.HISTORY_STORE);
         this.progress = context.getStateStore(StreamSettings.PROGRESS_STORE);
         // caches only: the stores are the truth. Maintenance runs on this thread, so an eviction
         // never races the stream thread's use of a model.
@@ -601,6 +604,8 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
         listener.reported(id, report);
         context.forward(new Record<Object, Object>(id, Outputs.encodeReport(id, report, settings.modelOptions().window(),
                 settings.json()), timestamp), TopologyFactory.REPORTS);
+        ModelHistory.append(history, id, HistoryPoints.of(report, null, model.count(), System.currentTimeMillis()),
+                settings.historyPoints());
         markReported(id, model.count(), timestamp, slot);
     }
 

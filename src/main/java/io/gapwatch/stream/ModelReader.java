@@ -43,6 +43,16 @@ public final class ModelReader {
         }
     }
 
+    /** The model's history, oldest first (empty when it has reported nothing yet). */
+    public List<io.gapwatch.avro.HistoryPoint> history(KafkaStreams streams, String id) {
+        return ModelHistory.read(store(streams, StreamSettings.HISTORY_STORE), id);
+    }
+
+    /** The model's latest history point, or null. */
+    public io.gapwatch.avro.HistoryPoint latest(KafkaStreams streams, String id) {
+        return ModelHistory.latest(store(streams, StreamSettings.HISTORY_STORE), id);
+    }
+
     /** Model ids with a manifest in this instance's stores. */
     public List<String> ids(KafkaStreams streams) {
         return ModelStore.modelIds(store(streams, StreamSettings.SNAPSHOTS_STORE));

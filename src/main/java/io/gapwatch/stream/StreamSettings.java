@@ -34,6 +34,7 @@ public record StreamSettings(
         boolean json,
         long cacheMaxBytes,
         double reportShare,
+        int historyPoints,
         FaultInjection faults,
         InputLog.Factory inputLog) {
 
@@ -43,18 +44,20 @@ public record StreamSettings(
     public static final String PENDING_STORE = "gapwatch-pending";
     /** Store of each model's progress: records learned, and when it last reported. */
     public static final String PROGRESS_STORE = "gapwatch-progress";
+    /** Store of each model's history: one point per report, at most historyPoints a model (changelogged). */
+    public static final String HISTORY_STORE = "gapwatch-history";
 
     /** The same settings with another fault seam (for tests). */
     public StreamSettings withFaults(FaultInjection injected) {
         return new StreamSettings(observationsTopic, predictionsTopic, reportsTopic, deadLetterTopic, modelOptions, specFor,
                 reportIntervalMs, reportEveryRecords, snapshotLagRecords, snapshotLagMs, keyMaxBytes, featuresMax, json, cacheMaxBytes,
-                reportShare, injected, inputLog);
+                reportShare, historyPoints, injected, inputLog);
     }
 
     /** The same settings reading the input back through {@code log}. */
     public StreamSettings withInputLog(InputLog.Factory log) {
         return new StreamSettings(observationsTopic, predictionsTopic, reportsTopic, deadLetterTopic, modelOptions, specFor,
                 reportIntervalMs, reportEveryRecords, snapshotLagRecords, snapshotLagMs, keyMaxBytes, featuresMax, json, cacheMaxBytes,
-                reportShare, faults, log);
+                reportShare, historyPoints, faults, log);
     }
 }

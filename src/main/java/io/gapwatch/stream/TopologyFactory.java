@@ -43,6 +43,9 @@ public final class TopologyFactory {
         // written on every record learned, read by the report walk: the cache coalesces a commit's writes per model
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamSettings.PROGRESS_STORE),
                 Serdes.String(), Serdes.ByteArray()).withCachingEnabled(), MODEL);
+        // one point per report, changelogged like the snapshots: the pages' charts survive a restart and a move
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamSettings.HISTORY_STORE),
+                Serdes.String(), Serdes.ByteArray()), MODEL);
         topology.addSink(PREDICTIONS, settings.predictionsTopic(), new StringSerializer(), new ByteArraySerializer(), MODEL);
         topology.addSink(REPORTS, settings.reportsTopic(), new StringSerializer(), new ByteArraySerializer(), MODEL);
         topology.addSink(DEAD_LETTERS, settings.deadLetterTopic(), new ByteArraySerializer(), new ByteArraySerializer(), DECODE, MODEL);

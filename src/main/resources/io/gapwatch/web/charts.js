@@ -493,7 +493,7 @@
     }),
     {
       key: 'predictions', title: 'Prediction against target, the last records',
-      titleFor: view => num(view.diagnosis.passes) > 1 ? 'Prediction against target: the last records, in the first pass' : null,
+      titleFor: view => num(view.diagnosis.passes) > 1 ? 'Prediction against target: the last records, in the last pass' : null,
       caption: 'Each predictor\'s prediction of a record, made before it learned that record, against the record\'s target. On the dashed line y = x a prediction is perfect.',
       note: view => predictionNote(view),
       applies: view => (view.diagnosis.recent_targets || []).length > 0 ? true : 'No records learned yet.',
@@ -589,7 +589,7 @@
     const d = view.diagnosis;
     const notes = [];
     if (num(d.passes) > 1) {
-      notes.push('These predictions are from the first of the ' + num(d.passes) + ' passes, when each record was new: the report keeps no later pass\'s.');
+      notes.push('Pass ' + num(d.passes) + ' of ' + num(d.passes) + ': each learner predicted a record before its step on it; the exact fit\'s is its in-sample prediction, as it saw every record already.');
     }
     const targets = predictionOrder(view).map(i => num(d.recent_targets[i]));
     if (targets.length > 0) {

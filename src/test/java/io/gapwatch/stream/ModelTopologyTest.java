@@ -89,7 +89,7 @@ class ModelTopologyTest {
                             Function<String, List<String>> features) {
         return new StreamSettings("obs", "pred", "rep", "dlq", ModelOptions.DEFAULTS,
                 id -> new io.gapwatch.engine.ModelSpec(features.apply(id), ModelOptions.DEFAULTS, learners.apply(id)),
-                60_000L, reportEvery, snapshotLag, 3_600_000L, 64, 2000, false, 64L << 20, 0.2, FaultInjection.NONE, testLog);
+                60_000L, reportEvery, snapshotLag, 3_600_000L, 64, 2000, false, 64L << 20, 0.2, 600, FaultInjection.NONE, testLog);
     }
 
     StreamSettings settings() {
@@ -172,6 +172,38 @@ class ModelTopologyTest {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         model.write(new DataOutputStream(bytes));
         return bytes.toByteArray();
+    }
+
+    /**
+     * One history point per report, the report's own numbers, and never more than history.points:
+     * when full, the older half is thinned, so the first point and the latest ones stay.
+     */
+    @Test
+    void shouldKeepOneHistoryPointPerReportThinningTheOlderHalfWhenFull() {
+        final StreamSettings base = settings(1000, 10, id -> LearnerConfig.defaultSet(), id -> null);
+        open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(),
+                base.modelOptions(), base.specFor(), base.reportIntervalMs(), base.reportEveryRecords(), base.snapshotLagRecords(),
+                base.snapshotLagMs(), base.keyMaxBytes(), base.featuresMax(), false, base.cacheMaxBytes(), base.reportShare(), 8,
+                FaultInjection.NONE, testLog));
+        final KeyValueStore<String, byte[]> history = driver.getKeyValueStore(StreamSettings.HISTORY_STORE);
+        final double[][] rows = rows(200, 2, 3);
+        for (int i = 0; i < 50; i++) {
+            input.pipeInput(key("m"), avro(rows[i][2], rows[i][0], rows[i][1]));
+        }
+        final List<io.gapwatch.avro.HistoryPoint> five = ModelHistory.read(history, "m");
+        assertThat(five).extracting(io.gapwatch.avro.HistoryPoint::getRecords).containsExactly(10L, 20L, 30L, 40L, 50L);
+        // the point is the report's: the reports topic's last exact R² is the history's last
+        final io.gapwatch.avro.ModelDiagnosis last = Codecs.decode(reports.readValuesToList().get(4), io.gapwatch.avro.ModelDiagnosis.class);
+        assertThat(five.get(4).getExact().getR2()).isEqualTo(last.getExact().getR2());
+        assertThat(five.get(4).getLearners().keySet()).containsExactly("sgd", "adam");
+        assertThat(ModelHistory.latest(history, "m").getRecords()).isEqualTo(50L);
+
+        for (int i = 50; i < 200; i++) {
+            input.pipeInput(key("m"), avro(rows[i][2], rows[i][0], rows[i][1]));
+        }
+        final List<Long> kept = ModelHistory.read(history, "m").stream().map(io.gapwatch.avro.HistoryPoint::getRecords).toList();
+        assertThat(kept).hasSizeLessThanOrEqualTo(8).startsWith(10L).endsWith(190L, 200L).isSorted();
+        assertThat(ModelHistory.read(history, "other")).isEmpty();
     }
 
     @Test
@@ -291,7 +323,8 @@ class ModelTopologyTest {
     /** Every store's contents, by store name. */
     private Map<String, Map<String, byte[]>> storeContents() {
         final Map<String, Map<String, byte[]>> stores = new java.util.HashMap<>();
-        for (String name : List.of(StreamSettings.SNAPSHOTS_STORE, StreamSettings.PENDING_STORE, StreamSettings.PROGRESS_STORE)) {
+        for (String name : List.of(StreamSettings.SNAPSHOTS_STORE, StreamSettings.PENDING_STORE, StreamSettings.PROGRESS_STORE,
+                StreamSettings.HISTORY_STORE)) {
             final Map<String, byte[]> copy = new java.util.HashMap<>();
             try (var it = driver.<String, byte[]>getKeyValueStore(name).all()) {
                 it.forEachRemaining(kv -> copy.put(kv.key, kv.value));
@@ -508,7 +541,7 @@ class ModelTopologyTest {
         final StreamSettings base = settings(7, 1_000_000, id -> LearnerConfig.defaultSet(), id -> null);
         open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(),
                 base.modelOptions(), base.specFor(), base.reportIntervalMs(), base.reportEveryRecords(), base.snapshotLagRecords(),
-                base.snapshotLagMs(), base.keyMaxBytes(), base.featuresMax(), false, 1L << 20, 1.0, FaultInjection.NONE, testLog));
+                base.snapshotLagMs(), base.keyMaxBytes(), base.featuresMax(), false, 1L << 20, 1.0, base.historyPoints(), FaultInjection.NONE, testLog));
         final int d = 100; // about 100 KB a model: a 1 MiB cache holds a handful of the 20
         final int models = 20;
         final Random random = new Random(12);
@@ -581,7 +614,7 @@ class ModelTopologyTest {
         final StreamSettings base = settings();
         open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(),
                 base.modelOptions(), base.specFor(), base.reportIntervalMs(), 1, base.snapshotLagRecords(),
-                base.snapshotLagMs(), base.keyMaxBytes(), base.featuresMax(), true, base.cacheMaxBytes(), base.reportShare(), base.faults(),
+                base.snapshotLagMs(), base.keyMaxBytes(), base.featuresMax(), true, base.cacheMaxBytes(), base.reportShare(), base.historyPoints(), base.faults(),
                 testLog));
         input.pipeInput(key("j"), avro(2, 1, 1));
         input.pipeInput(key("j"), json("oops"));

@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * <p>Each browser gets a fresh profile, deleted on {@link #close()}, and keeps every console
  * message so a test can insist on none being an error.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
 
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -52,7 +52,7 @@ final class Browser implements AutoCloseable {
     }
 
     /** Skips the calling test, saying why, when there is no browser to run it in; fails instead under {@value #REQUIRE}. */
-    static void assumeAvailable() {
+    public static void assumeAvailable() {
         final List<String> missing = new ArrayList<>();
         if (!Files.isExecutable(CHROMIUM)) {
             missing.add(CHROMIUM + " (Debian package chromium)");
@@ -71,7 +71,7 @@ final class Browser implements AutoCloseable {
         Assumptions.abort(reason + " (set " + REQUIRE + "=1 to make this a failure)");
     }
 
-    static Browser start() {
+    public static Browser start() {
         final Path profile;
         try {
             profile = Files.createTempDirectory("gapwatch-chromium-");
@@ -92,37 +92,37 @@ final class Browser implements AutoCloseable {
         return new Browser(new ChromeDriver(service, options), profile);
     }
 
-    ChromeDriver driver() {
+    public ChromeDriver driver() {
         return driver;
     }
 
     /** Cuts the page off from every network, as a machine without one would be. */
-    void offline() {
+    public void offline() {
         driver.setNetworkConditions(new ChromiumNetworkConditions().setOffline(true));
     }
 
-    void open(String url) {
+    public void open(String url) {
         driver.get(url);
     }
 
-    Object script(String javascript, Object... arguments) {
+    public Object script(String javascript, Object... arguments) {
         return ((JavascriptExecutor) driver).executeScript(javascript, arguments);
     }
 
     /** Waits, up to a generous bound, until the script returns true: a condition, not a timing. */
-    void await(String description, String javascript) {
+    public void await(String description, String javascript) {
         new WebDriverWait(driver, Duration.ofSeconds(60)).withMessage(description)
                 .until(d -> Boolean.TRUE.equals(script(javascript)));
     }
 
     /** The console messages logged since the last call, at SEVERE level: errors, uncaught exceptions, failed loads. */
-    List<String> consoleErrors() {
+    public List<String> consoleErrors() {
         return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage).toList();
     }
 
     /** The whole page, not only the window, as a PNG. */
-    Path screenshot(Path file) {
+    public Path screenshot(Path file) {
         final Number height = (Number) script("return Math.ceil(document.documentElement.scrollHeight)");
         final Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of(
                 "format", "png", "captureBeyondViewport", true,

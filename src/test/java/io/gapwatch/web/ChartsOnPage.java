@@ -10,11 +10,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What the charts on a page hold, read from the uPlot objects themselves ({@code GapwatchCharts.inspect()}),
  * not from the DOM: a chart that rendered a frame but no points shows here as empty.
  */
-record ChartsOnPage(List<Chart> charts) {
+public record ChartsOnPage(List<Chart> charts) {
 
-    record Chart(String key, String title, boolean drawn, long points, List<Series> series, String note) {
+    public record Chart(String key, String title, boolean drawn, long points, List<Series> series, String note) {
 
-        Series series(String label) {
+        public Series series(String label) {
             return series.stream().filter(s -> s.label().equals(label)).findFirst()
                     .orElseThrow(() -> new AssertionError("no series '" + label + "' in chart " + key + ": "
                             + series.stream().map(Series::label).toList()));
@@ -22,11 +22,11 @@ record ChartsOnPage(List<Chart> charts) {
     }
 
     /** One series: its colour, how many finite points it draws, how many values are neither a number nor a gap. */
-    record Series(String label, String colour, long finite, long invalid, Double last, Double maxAbs) {
+    public record Series(String label, String colour, long finite, long invalid, Double last, Double maxAbs) {
     }
 
     @SuppressWarnings("unchecked")
-    static ChartsOnPage read(Browser browser) {
+    public static ChartsOnPage read(Browser browser) {
         final List<Map<String, Object>> raw = (List<Map<String, Object>>) browser.script("return GapwatchCharts.inspect()");
         return new ChartsOnPage(raw.stream().map(c -> new Chart(
                 (String) c.get("key"), (String) c.get("title"), Boolean.TRUE.equals(c.get("drawn")),
@@ -41,20 +41,20 @@ record ChartsOnPage(List<Chart> charts) {
         return value == null ? null : ((Number) value).doubleValue();
     }
 
-    Chart chart(String key) {
+    public Chart chart(String key) {
         return charts.stream().filter(c -> c.key().equals(key)).findFirst()
                 .orElseThrow(() -> new AssertionError("no chart '" + key + "' on the page: " + charts.stream().map(Chart::key).toList()));
     }
 
     /** The last point a series draws. */
-    double last(String chart, String series) {
+    public double last(String chart, String series) {
         final Double last = chart(chart).series(series).last();
         assertThat(last).as("%s / %s has a point", chart, series).isNotNull();
         return last;
     }
 
     /** Every chart drawn, with points, at least one drawing series, and nothing but numbers and gaps in its data. */
-    void assertEveryChartHasData() {
+    public void assertEveryChartHasData() {
         assertThat(charts).isNotEmpty();
         for (Chart c : charts) {
             assertThat(c.drawn()).as("chart %s is drawn (note: %s)", c.key(), c.note()).isTrue();
@@ -67,7 +67,7 @@ record ChartsOnPage(List<Chart> charts) {
     }
 
     /** A learner's series share one colour in every chart, and the exact fit's are all its fixed colour. */
-    void assertOneColourPerPredictor(List<String> learners, String exactColour) {
+    public void assertOneColourPerPredictor(List<String> learners, String exactColour) {
         for (String learner : learners) {
             final List<String> colours = charts.stream().flatMap(c -> c.series().stream())
                     .filter(s -> s.label().equals(learner) || s.label().startsWith(learner + " "))
