@@ -50,6 +50,11 @@ public final class ReportJson {
         return AvroJson.render(DiagnosisRecords.diagnosis(model, target, window, report));
     }
 
+    /** External weights judged against a model's exact fit: its contract, {@link DiagnosisRecords#judgement}, rendered field for field. */
+    public static ObjectNode judgement(String model, io.gapwatch.engine.diagnostics.Diagnostics.Judgement judgement) {
+        return AvroJson.render(DiagnosisRecords.judgement(model, judgement));
+    }
+
     /**
      * One line of a trajectory: the numbers the seed users plotted per epoch, every N records.
      */
