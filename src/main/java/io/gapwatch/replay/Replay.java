@@ -3,6 +3,7 @@ package io.gapwatch.replay;
 import io.gapwatch.engine.Model;
 import io.gapwatch.engine.ModelOptions;
 import io.gapwatch.engine.diagnostics.Diagnostics;
+import io.gapwatch.engine.diagnostics.ExternalWeights;
 import io.gapwatch.engine.diagnostics.ModelReport;
 import io.gapwatch.engine.sgd.LearnerConfig;
 import io.gapwatch.report.ReportJson;
@@ -35,10 +36,12 @@ public final class Replay {
      * @param shuffleSeed  null: file order every epoch
      * @param every        records between trajectory lines (used with a trajectory file)
      * @param trajectory   JSON Lines file for the curves, or null
+     * @param weights      weights trained elsewhere, judged against the exact fit of the whole file beside the learners
      */
     public record Settings(Path csv, String target, ModelOptions model, Map<String, LearnerConfig> learners,
-                           int epochs, Long shuffleSeed, long every, Path trajectory) {
+                           int epochs, Long shuffleSeed, long every, Path trajectory, List<Weights> weights) {
         public Settings {
+            weights = List.copyOf(weights);
             if (epochs < 1) {
                 throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
             }
@@ -46,6 +49,10 @@ public final class Replay {
                 throw new IllegalArgumentException("every must be at least 1 record, got " + every);
             }
         }
+    }
+
+    /** Weights trained elsewhere, read from {@code file}: errors about them name it. */
+    public record Weights(Path file, ExternalWeights weights) {
     }
 
     /** What a replay learned: the model after the last record and its report. */
@@ -64,7 +71,8 @@ public final class Replay {
                 run.shuffledEpochs();
             }
             progress.done(run.records);
-            final ModelReport report = Diagnostics.report(run.model);
+            final ModelReport report = Diagnostics.report(run.model,
+                    settings.weights().stream().map(Weights::weights).toList());
             return new Result(settings.csv().toString(), settings.target(), run.model, report);
         }
     }
@@ -90,6 +98,14 @@ public final class Replay {
                             + "', and --no-intercept leaves nothing to fit");
                 }
                 model = new Model(names, settings.model(), settings.learners());
+                // before the first record: a weights file that cannot fit stops the replay now, not at its end
+                for (Weights w : settings.weights()) {
+                    try {
+                        w.weights().checkFits(model);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--weights " + w.file() + ": " + e.getMessage(), e);
+                    }
+                }
             }
             return model;
         }
