@@ -10,6 +10,7 @@ import io.gapwatch.report.DiagnosisRecords;
 import io.gapwatch.report.HtmlReport;
 import io.gapwatch.report.ReportJson;
 import io.gapwatch.report.TextSummary;
+import io.gapwatch.report.WeightsJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,6 +49,12 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Option(names = "--no-learners", description = "The exact fit and its diagnosis alone: no learner (streams any file in bounded memory).")
     boolean noLearners;
+
+    @Option(names = "--weights", paramLabel = "FILE",
+            description = "Weights your own training produced, as JSON {\"name\": …, \"intercept\": b, \"weights\": [w1, …, wd]}, "
+                    + "judged against the exact fit of the whole file beside the learners. Repeatable. Without --learner, "
+                    + "no learner runs: the weights are judged alone.")
+    List<Path> weights;
 
     @Option(names = "--epochs", paramLabel = "K", defaultValue = "1",
             description = "Passes over the file for the learners; the exact fit learns each record once. Default: ${DEFAULT-VALUE}.")
@@ -151,19 +158,29 @@ final class ReplayCommand implements Callable<Integer> {
         if (noLearners && learners != null && !learners.isEmpty()) {
             throw bad("--no-learners runs the exact fit alone; drop it or the --learner options");
         }
+        final List<Replay.Weights> judged = readWeights();
+        // weights alone ask for their own judgement: the default learners run only when nothing else is asked
+        final boolean onlyWeights = !judged.isEmpty() && (learners == null || learners.isEmpty());
         final Map<String, LearnerConfig> configs;
         try {
             // without an intercept in the exact fit, learners go without one too unless they say otherwise
-            configs = noLearners ? Map.of()
+            configs = noLearners || onlyWeights ? Map.of()
                     : LearnerArguments.parse(learners, noIntercept ? Map.of("intercept", "false") : Map.of());
         } catch (IllegalArgumentException e) {
             throw bad(e.getMessage());
+        }
+        final java.util.Set<String> names = new java.util.HashSet<>(configs.keySet());
+        for (Replay.Weights w : judged) {
+            if (!names.add(w.weights().name())) {
+                throw new UserError("--weights " + w.file() + ": the name '" + w.weights().name()
+                        + "' is already a learner's or another file's; give it its own with \"name\"");
+            }
         }
         final ModelOptions model = new ModelOptions(new LeastSquaresOptions(!noIntercept, forgetting, ridge), window);
         // fail before the replay, not after it: an unwritable output would waste the run
         writable("--trajectory", trajectory);
         writable("--html", html);
-        return new Replay.Settings(csv, target, model, configs, epochs, shuffle, every, trajectory, html != null);
+        return new Replay.Settings(csv, target, model, configs, epochs, shuffle, every, trajectory, html != null, judged);
     }
 
     private static void writable(String option, Path file) {
@@ -174,6 +191,40 @@ final class ReplayCommand implements Callable<Integer> {
                 throw new UserError("cannot write " + option + " " + file + ": " + e.getMessage());
             }
         }
+    }
+
+    /** Every --weights file read and checked before any record is: a bad one stops the replay with one line naming it. */
+    private List<Replay.Weights> readWeights() {
+        final List<Replay.Weights> judged = new java.util.ArrayList<>();
+        for (Path file : weights == null ? List.<Path>of() : weights) {
+            final byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(file);
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new UserError("--weights " + file + ": no such file");
+            } catch (IOException e) {
+                throw new UserError("--weights " + file + ": cannot read it: " + e.getMessage());
+            }
+            try {
+                judged.add(new Replay.Weights(file, WeightsJson.parse(bytes, defaultName(file))));
+            } catch (WeightsJson.Invalid e) {
+                throw new UserError("--weights " + file + ": " + e.getMessage());
+            }
+        }
+        return judged;
+    }
+
+    /** The file's name without .json, in the characters a name may have: "sgd run 2.json" → "sgd_run_2". */
+    static String defaultName(Path file) {
+        String name = file.getFileName().toString();
+        if (name.toLowerCase(java.util.Locale.ROOT).endsWith(".json")) {
+            name = name.substring(0, name.length() - ".json".length());
+        }
+        name = name.replaceAll("[^A-Za-z0-9_.-]", "_");
+        if (name.isEmpty()) {
+            name = "weights";
+        }
+        return name.length() > 64 ? name.substring(0, 64) : name;
     }
 
     private CommandLine.ParameterException bad(String message) {

@@ -7,9 +7,11 @@ import com.sun.net.httpserver.HttpServer;
 import io.gapwatch.avro.HistoryPoint;
 import io.gapwatch.avro.LearnerPoint;
 import io.gapwatch.engine.diagnostics.Diagnostics;
+import io.gapwatch.engine.diagnostics.ExternalWeights;
 import io.gapwatch.report.AvroJson;
 import io.gapwatch.report.ReportJson;
 import io.gapwatch.report.WebAssets;
+import io.gapwatch.report.WeightsJson;
 import io.gapwatch.stream.ModelStore;
 import io.gapwatch.stream.StreamSettings;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -41,7 +43,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The read-only HTTP API, one port, loopback by default:
+ * The HTTP API, one port, loopback by default. Nothing it serves changes any state:
  * <ul>
  *   <li>{@code GET /}: the page listing the models (web/index.html), and {@code /web/NAME} its
  *       scripts and styles, served from the jar;</li>
@@ -51,6 +53,12 @@ import java.util.concurrent.Executors;
  *       anything else the same JSON object {@code replay --json} writes, rebuilt from the local
  *       stores (interactive queries) or fetched from the instance that holds the model;</li>
  *   <li>{@code GET /models/ID/history}: {@code {"points": [...]}}, the model's report points, oldest first;</li>
+ *   <li>{@code POST /models/ID/evaluate}: the weights in the body ({@link WeightsJson}, at most
+ *       {@link WeightsJson#MAX_BODY_BYTES} bytes) judged against that model's exact fit as it stands
+ *       (schemas/WeightsJudgement.avsc), the model found as for {@code GET /models/ID} and left
+ *       unchanged; 400 for a body that is not the weights' JSON, 413 for one too large, 422 for
+ *       weights that do not fit the model (dimension, intercept) or are not finite, 404 for an
+ *       unknown model, each with one line {@code {"error": "…"}};</li>
  *   <li>{@code GET /health}: the Kafka Streams state, 200 while running or rebalancing, else 503;</li>
  *   <li>{@code GET /metrics}: whatever handler is registered for it (the Prometheus scrape).</li>
  * </ul>
@@ -59,6 +67,11 @@ public final class HttpApi implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final String JSON = "application/json; charset=utf-8";
+    private static final String EVALUATE = "/evaluate";
+    /** How much of a body too large is read and dropped before answering 413; beyond it the connection closes. */
+    private static final long DISCARDED_BYTES_MAX = 64L << 20;
+    /** The name of posted weights without one. */
+    static final String DEFAULT_WEIGHTS_NAME = "weights";
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -113,16 +126,24 @@ public final class HttpApi implements AutoCloseable {
 
     private void dispatch(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (!"GET".equals(exchange.getRequestMethod())) {
-                send(exchange, new Response(405, JSON, error("only GET is served")));
-                return;
-            }
             final String path = exchange.getRequestURI().getRawPath();
             final String query = exchange.getRequestURI().getRawQuery();
             final boolean local = query != null && query.contains("scope=local");
+            final boolean evaluate = path.startsWith("/models/") && path.endsWith(EVALUATE)
+                    && path.length() > "/models/".length() + EVALUATE.length();
+            final String allowed = evaluate ? "POST" : "GET";
+            if (!allowed.equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Allow", allowed);
+                send(exchange, new Response(405, JSON, error(evaluate
+                        ? "only POST is served here: the body is the weights to judge, {\"name\": …, \"intercept\": b, \"weights\": [w1, …, wd]}"
+                        : "only GET is served here (POST goes to /models/ID/evaluate)")));
+                return;
+            }
             final String accept = exchange.getRequestHeaders().getFirst("Accept");
             final Response response;
-            if (extra.containsKey(path)) {
+            if (evaluate) {
+                response = evaluate(decode(path.substring("/models/".length(), path.length() - EVALUATE.length())), exchange, local);
+            } else if (extra.containsKey(path)) {
                 response = extra.get(path).handle(accept);
             } else if (path.equals("/") || path.equals("/index.html")) {
                 response = asset("index.html");
@@ -305,6 +326,85 @@ public final class HttpApi implements AutoCloseable {
             return new Response(404, JSON, error("no model '" + id + "' here"));
         }
         return new Response(200, JSON, bytes(ReportJson.summary(id, null, window, Diagnostics.report(model))));
+    }
+
+    /*
+     * POST /models/ID/evaluate: the body's weights against the model's exact fit as it stands. The
+     * model is read exactly as GET /models/ID reads it — from this instance's stores, whether or
+     * not its processor still caches it, or from the instance that holds it — and only read.
+     */
+    private Response evaluate(String id, HttpExchange exchange, boolean localOnly) throws IOException {
+        final byte[] body = readBody(exchange);
+        if (body == null) {
+            return new Response(413, JSON, error(String.format(java.util.Locale.ROOT,
+                    "the body is larger than %,d bytes (1 MiB), the most taken", WeightsJson.MAX_BODY_BYTES)));
+        }
+        final ExternalWeights weights;
+        try {
+            weights = WeightsJson.parse(body, DEFAULT_WEIGHTS_NAME);
+        } catch (WeightsJson.Invalid e) {
+            return new Response(e.malformed() ? 400 : 422, JSON, error("the body: " + e.getMessage()));
+        }
+        if (!localOnly) {
+            final KeyQueryMetadata owner = streams.queryMetadataForKey(StreamSettings.SNAPSHOTS_STORE, id, new StringSerializer());
+            if (owner != null && owner != KeyQueryMetadata.NOT_AVAILABLE && !owner.activeHost().equals(new HostInfo(host(), port()))) {
+                final HttpResponse<byte[]> remote = send(owner.activeHost(), "/models/" + encode(id) + EVALUATE + "?scope=local", body);
+                if (remote == null) {
+                    return new Response(502, JSON, error("instance " + owner.activeHost() + " holds model '" + id + "' but did not answer"));
+                }
+                return new Response(remote.statusCode(), JSON, remote.body());
+            }
+        }
+        final io.gapwatch.engine.Model model;
+        try {
+            model = reader.read(streams, id);
+        } catch (InvalidStateStoreException e) {
+            return unavailable(e);
+        }
+        if (model == null) {
+            return new Response(404, JSON, error("no model '" + id + "' here"));
+        }
+        final Diagnostics.Judgement judgement;
+        try {
+            judgement = Diagnostics.judge(model, weights);
+        } catch (IllegalArgumentException e) {
+            return new Response(422, JSON, error("model '" + id + "': " + e.getMessage()));
+        }
+        return new Response(200, JSON, bytes(ReportJson.judgement(id, judgement)));
+    }
+
+    /**
+     * The body, or null when it is larger than {@link WeightsJson#MAX_BODY_BYTES}. The rest of a
+     * body too large is read and dropped, up to {@link #DISCARDED_BYTES_MAX}, so that the client,
+     * still sending, gets the 413 rather than a reset connection; memory holds 1 MiB at most.
+     */
+    private static byte[] readBody(HttpExchange exchange) throws IOException {
+        try (java.io.InputStream in = exchange.getRequestBody()) {
+            final byte[] body = in.readNBytes(WeightsJson.MAX_BODY_BYTES + 1);
+            if (body.length <= WeightsJson.MAX_BODY_BYTES) {
+                return body;
+            }
+            final byte[] sink = new byte[64 * 1024];
+            long discarded = 0;
+            for (int n; discarded < DISCARDED_BYTES_MAX && (n = in.read(sink)) >= 0; ) {
+                discarded += n;
+            }
+            return null;
+        }
+    }
+
+    private HttpResponse<byte[]> send(HostInfo host, String pathAndQuery, byte[] body) {
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            LOG.warn("instance {} did not answer {}: {}", host, pathAndQuery, e.toString());
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     private ReadOnlyKeyValueStore<String, byte[]> store(String name) {

@@ -4,6 +4,7 @@ import io.gapwatch.avro.HistoryPoint;
 import io.gapwatch.engine.Model;
 import io.gapwatch.engine.ModelOptions;
 import io.gapwatch.engine.diagnostics.Diagnostics;
+import io.gapwatch.engine.diagnostics.ExternalWeights;
 import io.gapwatch.engine.diagnostics.ModelReport;
 import io.gapwatch.engine.sgd.LearnerConfig;
 import io.gapwatch.report.AvroJson;
@@ -52,14 +53,16 @@ public final class Replay {
 
     /**
      * @param shuffleSeed  null: file order every epoch
-     * @param every        records presented between history points; null: {@link #DEFAULT_EVERY}, or when the
+ * @param every        records presented between history points; null: {@link #DEFAULT_EVERY}, or when the
      *                     history is kept, the spacing {@link #historyEvery} chooses
      * @param trajectory   JSON Lines file for the history points, or null
      * @param keepHistory  collect the history points in {@link Result#history()} (with the last report's as the last)
+     * @param weights      weights trained elsewhere, judged against the exact fit of the whole file beside the learners
      */
     public record Settings(Path csv, String target, ModelOptions model, Map<String, LearnerConfig> learners,
-                           int epochs, Long shuffleSeed, Long every, Path trajectory, boolean keepHistory) {
+                           int epochs, Long shuffleSeed, Long every, Path trajectory, boolean keepHistory, List<Weights> weights) {
         public Settings {
+            weights = List.copyOf(weights);
             if (epochs < 1) {
                 throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
             }
@@ -67,6 +70,10 @@ public final class Replay {
                 throw new IllegalArgumentException("every must be at least 1 record, got " + every);
             }
         }
+    }
+
+    /** Weights trained elsewhere, read from {@code file}: errors about them name it. */
+    public record Weights(Path file, ExternalWeights weights) {
     }
 
     /**
@@ -135,7 +142,8 @@ public final class Replay {
                 run.shuffledEpochs();
             }
             progress.done(run.records);
-            final ModelReport report = Diagnostics.report(run.model);
+            final ModelReport report = Diagnostics.report(run.model,
+                    settings.weights().stream().map(Weights::weights).toList());
             if (settings.keepHistory() && run.records % every != 0) {
                 // the curves end where the report does
                 run.history.add(HistoryPoints.of(report, settings.epochs(), run.model.presented(), null));
@@ -168,6 +176,14 @@ public final class Replay {
                             + "', and --no-intercept leaves nothing to fit");
                 }
                 model = new Model(names, settings.model(), settings.learners());
+                // before the first record: a weights file that cannot fit stops the replay now, not at its end
+                for (Weights w : settings.weights()) {
+                    try {
+                        w.weights().checkFits(model);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--weights " + w.file() + ": " + e.getMessage(), e);
+                    }
+                }
             }
             return model;
         }

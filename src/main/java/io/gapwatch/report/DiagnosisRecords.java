@@ -8,6 +8,8 @@ import io.gapwatch.avro.FitOptions;
 import io.gapwatch.avro.HessianEigenvalues;
 import io.gapwatch.avro.LearnerGap;
 import io.gapwatch.avro.ModelDiagnosis;
+import io.gapwatch.avro.WeightsJudgement;
+import io.gapwatch.engine.diagnostics.Diagnostics;
 import io.gapwatch.engine.diagnostics.ExactReport;
 import io.gapwatch.engine.diagnostics.Finding;
 import io.gapwatch.engine.diagnostics.LearnerReport;
@@ -62,14 +64,13 @@ public final class DiagnosisRecords {
         for (int i = 0; i < report.learners().size(); i++) {
             final LearnerReport r = report.learners().get(i);
             final LearnerGap gap = learner(r);
-            gap.setRecentPredictions(list(report.recentPredictions()[1 + i]));
+            // external weights follow the learners and predicted no record: their list stays empty
+            if (!r.external()) {
+                gap.setRecentPredictions(list(report.recentPredictions()[1 + i]));
+            }
             learners.put(r.name(), gap);
         }
-        final List<FindingRecord> findings = new ArrayList<>();
-        for (Finding f : report.findings()) {
-            findings.add(FindingRecord.newBuilder().setCode(f.code().code()).setLearner(f.learner()).setMessage(f.message())
-                    .setLearners(f.learners()).build());
-        }
+        final List<FindingRecord> findings = findings(report.findings());
         return ModelDiagnosis.newBuilder()
                 .setModel(model).setRecords(report.records()).setPasses(report.passes()).setFeatures(report.featureNames())
                 .setTarget(target).setRecentTargets(list(report.recentTargets()))
@@ -78,25 +79,62 @@ public final class DiagnosisRecords {
                 .setExact(exact).setLearners(learners).setFindings(findings).build();
     }
 
-    /** One learner against the exact fit. */
+    /** External weights judged against a model's exact fit (schemas/WeightsJudgement.avsc): the answer of POST /models/ID/evaluate. */
+    public static WeightsJudgement judgement(String model, Diagnostics.Judgement judgement) {
+        return WeightsJudgement.newBuilder().setModel(model).setRecords(judgement.records())
+                .setName(judgement.report().name()).setGap(learner(judgement.report()))
+                .setFindings(findings(judgement.findings())).build();
+    }
+
+    private static List<FindingRecord> findings(List<Finding> findings) {
+        final List<FindingRecord> records = new ArrayList<>();
+        for (Finding f : findings) {
+            records.add(FindingRecord.newBuilder().setCode(f.code().code()).setLearner(f.learner()).setMessage(f.message())
+                    .setLearners(f.learners()).build());
+        }
+        return records;
+    }
+
+    /**
+     * One learner against the exact fit. For external weights ({@link LearnerReport#external()})
+     * every field only a running learner has is null: they have no prequential score, optimizer,
+     * rate, steps, drift or start.
+     */
     public static LearnerGap learner(LearnerReport r) {
-        return LearnerGap.newBuilder()
+        final LearnerGap gap = LearnerGap.newBuilder()
                 .setSettings(r.settings()).setOptimizer(r.optimizer()).setIntercept(r.intercept()).setWeights(list(r.weights()))
                 .setR2(r.r2()).setR2Gap(r.r2Gap()).setMse(r.mse()).setExcessMse(r.excessMse())
                 .setWeightGap(r.weightGap()).setWeightGapRelative(r.weightGapRelative())
                 .setWeightGapIdentifiable(r.weightGapIdentifiable()).setWeightGapNull(r.weightGapNull())
-                .setPrequentialR2(r.prequentialR2()).setPrequentialMse(r.prequentialMse())
-                .setGradientNorm(r.gradientNorm()).setLastGradientNorm(r.lastGradientNorm())
-                .setInSampleGradientNorm(r.inSampleGradientNorm()).setWeightNorm(r.weightNorm())
-                .setUpdateRatio(r.updateRatio()).setRateRatio(r.rateRatio()).setLoss(r.loss())
-                .setLr(r.lr()).setLrStabilityBound(r.lrStabilityBound()).setLrRecordBound(r.lrRecordBound())
-                .setHessianMax(r.hessianMax()).setHessianMinIdentifiable(r.hessianMinIdentifiable())
-                .setStepsToConverge(r.stepsToConverge()).setNoiseFloorMse(r.noiseFloorMse())
-                .setSteps(r.steps()).setDiverged(r.diverged()).setDivergences(r.divergences())
-                .setDrift(r.driftAbsolute()).setDriftRelative(r.driftRelative())
-                .setStartWeightGap(r.startWeightGap()).setStartExcessMse(r.startExcessMse())
+                .setInSampleGradientNorm(r.inSampleGradientNorm())
                 .setGapAlongNull(list(r.gapAlongNull())).setRecentPredictions(List.of())
                 .build();
+        if (r.external()) {
+            return gap; // the running learner's fields keep their default, null
+        }
+        gap.setPrequentialR2(r.prequentialR2());
+        gap.setPrequentialMse(r.prequentialMse());
+        gap.setGradientNorm(r.gradientNorm());
+        gap.setLastGradientNorm(r.lastGradientNorm());
+        gap.setWeightNorm(r.weightNorm());
+        gap.setUpdateRatio(r.updateRatio());
+        gap.setRateRatio(r.rateRatio());
+        gap.setLoss(r.loss());
+        gap.setLr(r.lr());
+        gap.setLrStabilityBound(r.lrStabilityBound());
+        gap.setLrRecordBound(r.lrRecordBound());
+        gap.setHessianMax(r.hessianMax());
+        gap.setHessianMinIdentifiable(r.hessianMinIdentifiable());
+        gap.setStepsToConverge(r.stepsToConverge());
+        gap.setNoiseFloorMse(r.noiseFloorMse());
+        gap.setSteps(r.steps());
+        gap.setDiverged(r.diverged());
+        gap.setDivergences(r.divergences());
+        gap.setDrift(r.driftAbsolute());
+        gap.setDriftRelative(r.driftRelative());
+        gap.setStartWeightGap(r.startWeightGap());
+        gap.setStartExcessMse(r.startExcessMse());
+        return gap;
     }
 
     private static List<Direction> directions(List<Conditioning.NullDirection> directions) {

@@ -43,4 +43,9 @@ public final class ReportJson {
     public static ObjectNode historyPoint(ModelReport report, Integer epoch, long presented, Long timeMillis) {
         return AvroJson.render(HistoryPoints.of(report, epoch, presented, timeMillis));
     }
+
+    /** External weights judged against a model's exact fit: its contract, {@link DiagnosisRecords#judgement}, rendered field for field. */
+    public static ObjectNode judgement(String model, io.gapwatch.engine.diagnostics.Diagnostics.Judgement judgement) {
+        return AvroJson.render(DiagnosisRecords.judgement(model, judgement));
+    }
 }

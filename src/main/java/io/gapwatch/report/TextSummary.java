@@ -17,6 +17,8 @@ public final class TextSummary {
 
     /** At most this many coefficients are listed; the JSON has them all. */
     static final int MAX_LISTED = 40;
+    /** What a column shows for external weights where only a running learner has a value. */
+    static final String NOT_APPLICABLE = "n/a";
 
     private TextSummary() {
     }
@@ -72,10 +74,14 @@ public final class TextSummary {
             out.printf(Locale.ROOT, "  %-12s %-11s %-11s %-11s %-11s %-11s %-11s %-11s %-11s %-11s %s%n",
                     "learner", "R²", "R² gap", "excess MSE", "weight gap", "(null part)", "grad norm", "update", "lr", "lr bound", "steps to converge");
             for (LearnerReport r : learners) {
+                // external weights have no optimizer: its columns say so, they never show a number
+                final boolean running = !r.external();
                 out.printf(Locale.ROOT, "  %-12s %-11s %-11s %-11s %-11s %-11s %-11s %-11s %-11s %-11s %s%s%n",
                         r.name(), Math.abs(r.r2()) < 1e5 ? num(r.r2()) : sci(r.r2()), sci(r.r2Gap()), sci(r.excessMse()), sci(r.weightGap()), sci(r.weightGapNull()),
-                        sci(r.gradientNorm()), sci(r.updateRatio()), sci(r.lr()), sci(r.lrStabilityBound()), sci(r.stepsToConverge()),
-                        r.diverged() ? "  DIVERGED" : "");
+                        running ? sci(r.gradientNorm()) : NOT_APPLICABLE, running ? sci(r.updateRatio()) : NOT_APPLICABLE,
+                        running ? sci(r.lr()) : NOT_APPLICABLE, running ? sci(r.lrStabilityBound()) : NOT_APPLICABLE,
+                        running ? sci(r.stepsToConverge()) : NOT_APPLICABLE,
+                        r.diverged() ? "  DIVERGED" : r.external() ? "  external weights" : "");
             }
         }
 

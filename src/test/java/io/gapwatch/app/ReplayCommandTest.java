@@ -263,4 +263,115 @@ class ReplayCommandTest {
         assertThat(run("replay", "--csv", "examples/longley.csv", "--target", "employed", "--learner", "g:init=given,init-weights=1;2")).isEqualTo(1);
         assertThat(err.toString().strip()).isEqualTo("gapwatch replay: learner 'g': init-weights has 2 values; the model has 6 features (give 6 weights, or the intercept and 6 weights)");
     }
+
+    private Path weightsFile(String name, String json) throws Exception {
+        final Path file = dir.resolve(name);
+        Files.writeString(file, json);
+        return file;
+    }
+
+    @Test
+    void shouldJudgeWeightsFilesInTheSameReportAndColumnsAsTheLearners() throws Exception {
+        // the Keras user's Adam (1.15, 0.85) with b = 0.15 fits x2 = x1 + 1 perfectly; the other is off
+        final Path adam = weightsFile("adam.json", "{\"name\": \"keras-adam\", \"intercept\": 0.15, \"weights\": [1.15, 0.85]}");
+        final Path off = weightsFile("off.json", "{\"intercept\": [0.5], \"weights\": [[1.0], [0.8]]}");
+        final int exit = run("replay", "--csv", "examples/collinear.csv", "--target", "y",
+                "--weights", adam.toString(), "--weights", off.toString());
+        assertThat(exit).as(err.toString()).isZero();
+        final String text = out.toString();
+        assertThat(text).contains("learner      R²          R² gap      excess MSE  weight gap  (null part) grad norm");
+        assertThat(text.lines().filter(l -> l.startsWith("  keras-adam ")).findFirst().orElseThrow())
+                .contains("n/a         n/a         n/a         n/a         n/a  external weights");
+        assertThat(text).contains("  off ", "[converged] Weights keras-adam fit the records as well as the exact fit",
+                "[not_identifiable] Weights keras-adam differ from the exact fit's by", "[not_converged] Weights off are not at the exact fit");
+        assertThat(text).doesNotContain("Learner sgd").doesNotContain("  sgd ").as("weights alone: no default learner");
+    }
+
+    @Test
+    void shouldWriteExternalWeightsAsJsonWithNullWhereOnlyALearnerHasANumber() throws Exception {
+        final Path w = weightsFile("w.json", "{\"weights\": [0.9, 1.2]}");
+        final int exit = run("replay", "--csv", "examples/collinear.csv", "--target", "y", "--weights", w.toString(),
+                "--learner", "adam:optimizer=adam,lr=0.1", "--json", "-");
+        assertThat(exit).as(err.toString()).isZero();
+        final JsonNode root = new ObjectMapper().readTree(out.toString());
+        assertThat(root.get("learners").fieldNames()).toIterable().containsExactly("adam", "w");
+        final JsonNode judged = root.get("learners").get("w");
+        final JsonNode adam = root.get("learners").get("adam");
+        assertThat(judged.get("optimizer").asText()).isEqualTo("external");
+        assertThat(judged.get("settings").asText()).isEqualTo("intercept=false");
+        assertThat(judged.get("intercept").asDouble()).isZero();
+        final List<String> judgedFields = new java.util.ArrayList<>();
+        final List<String> adamFields = new java.util.ArrayList<>();
+        judged.fieldNames().forEachRemaining(judgedFields::add);
+        adam.fieldNames().forEachRemaining(adamFields::add);
+        assertThat(judgedFields).as("the same fields as a learner's").isEqualTo(adamFields);
+        for (String field : new String[] {"prequential_r2", "prequential_mse", "gradient_norm", "last_gradient_norm", "weight_norm",
+                "update_ratio", "rate_ratio", "loss", "lr", "lr_stability_bound", "lr_record_bound", "hessian_max",
+                "hessian_min_identifiable", "steps_to_converge", "noise_floor_mse", "steps", "diverged", "divergences", "drift",
+                "drift_relative", "start_weight_gap", "start_excess_mse"}) {
+            assertThat(judged.get(field).isNull()).as(field).isTrue();
+            assertThat(adam.get(field).isNull()).as(field).isFalse();
+        }
+        // y = 2·x1 + 1 on x1 = 1 … 5: ŷ = 0.9·x1 + 1.2·(x1 + 1) = 2.1·x1 + 1.2 misses by 0.1·x1 + 0.2
+        double sse = 0.0;
+        for (int x1 = 1; x1 <= 5; x1++) {
+            sse += (0.1 * x1 + 0.2) * (0.1 * x1 + 0.2);
+        }
+        assertThat(judged.get("mse").asDouble()).isCloseTo(sse / 5, org.assertj.core.api.Assertions.within(1e-15));
+        assertThat(judged.get("excess_mse").asDouble()).isCloseTo(sse / 5, org.assertj.core.api.Assertions.within(1e-15));
+        assertThat(judged.get("recent_predictions")).isEmpty();
+    }
+
+    @Test
+    void shouldJudgeWeightsWithNoLearnersToo() throws Exception {
+        final Path w = weightsFile("w.json", "{\"name\": \"mine\", \"intercept\": 1, \"weights\": [1, 1]}");
+        assertThat(run("replay", "--csv", "examples/collinear.csv", "--target", "y", "--no-learners", "--weights", w.toString(),
+                "--json", "-")).as(err.toString()).isZero();
+        final JsonNode root = new ObjectMapper().readTree(out.toString());
+        assertThat(root.get("learners").fieldNames()).toIterable().containsExactly("mine");
+    }
+
+    @Test
+    void shouldStopOnABadWeightsFileWithOneLineNamingItAndTheProblem() throws Exception {
+        final String[][] cases = {
+                {"three.json", "{\"weights\": [1, 2, 3]}", "3 weights where the model has 2 features (x1, x2)"},
+                {"nan.json", "{\"weights\": [1, NaN]}", "weights[1] is NaN: only finite weights can be judged"},
+                {"broken.json", "{\"weights\": [1, 2}", "not JSON: Unexpected close marker '}'"},
+                {"bias.json", "{\"bias\": 1, \"weights\": [1, 2]}", "unknown field 'bias' (the fields are name, intercept and weights)"},
+        };
+        for (String[] c : cases) {
+            out.getBuffer().setLength(0);
+            err.getBuffer().setLength(0);
+            final Path file = weightsFile(c[0], c[1]);
+            assertThat(run("replay", "--csv", "examples/collinear.csv", "--target", "y", "--weights", file.toString())).as(c[0]).isEqualTo(1);
+            assertThat(err.toString().strip()).as(c[0]).startsWith("gapwatch replay: --weights " + file + ": " + c[2]);
+            assertThat(err.toString().strip().lines()).as(c[0]).hasSize(1);
+            assertThat(out.toString()).as(c[0]).isEmpty();
+        }
+        err.getBuffer().setLength(0);
+        assertThat(run("replay", "--csv", "examples/collinear.csv", "--target", "y", "--weights", dir.resolve("none.json").toString()))
+                .isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo("gapwatch replay: --weights " + dir.resolve("none.json") + ": no such file");
+
+        err.getBuffer().setLength(0);
+        final Path named = weightsFile("sgd.json", "{\"weights\": [1, 2]}");
+        assertThat(run("replay", "--csv", "examples/collinear.csv", "--target", "y", "--learner", "sgd", "--weights", named.toString()))
+                .isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo("gapwatch replay: --weights " + named
+                + ": the name 'sgd' is already a learner's or another file's; give it its own with \"name\"");
+
+        err.getBuffer().setLength(0);
+        final Path intercept = weightsFile("b.json", "{\"intercept\": 2, \"weights\": [1, 2]}");
+        assertThat(run("replay", "--csv", "examples/collinear.csv", "--target", "y", "--no-intercept", "--weights", intercept.toString()))
+                .isEqualTo(1);
+        assertThat(err.toString().strip()).isEqualTo("gapwatch replay: --weights " + intercept
+                + ": intercept 2.0 for a model fit without one (--no-intercept): give intercept 0 or null, or fit the model with an intercept");
+    }
+
+    @Test
+    void shouldNameWeightsAfterTheirFileByDefault() {
+        assertThat(ReplayCommand.defaultName(Path.of("runs/torch run 2.JSON"))).isEqualTo("torch_run_2");
+        assertThat(ReplayCommand.defaultName(Path.of("w"))).isEqualTo("w");
+        assertThat(ReplayCommand.defaultName(Path.of(".json"))).isEqualTo("weights");
+    }
 }

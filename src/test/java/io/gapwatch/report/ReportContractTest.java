@@ -36,7 +36,10 @@ class ReportContractTest {
             final double x3 = x1 + 1e-5 * random.nextGaussian();
             model.observe(new double[] {x1, x1 + 1, x3}, 2 * x1 + 0.5 * x3 + 0.1 * random.nextGaussian());
         }
-        final ModelReport report = Diagnostics.report(model);
+        // and weights trained elsewhere: their null fields must be fields on both sides too
+        final ModelReport report = Diagnostics.report(model, java.util.List.of(
+                new io.gapwatch.engine.diagnostics.ExternalWeights("torch", null, new double[] {1, 1, 0.5})));
+        assertThat(report.learners().get(1).external()).isTrue();
         assertThat(report.exact().conditioning().nullDirections()).isNotEmpty();
         assertThat(report.exact().conditioning().weakDirections()).isNotEmpty();
         return report;
@@ -50,6 +53,30 @@ class ReportContractTest {
         final Set<String> avroPaths = new TreeSet<>();
         paths(ModelDiagnosis.getClassSchema(), "", avroPaths);
         assertThat(jsonPaths).isEqualTo(avroPaths);
+    }
+
+    @Test
+    void shouldGiveEveryFieldOfAJudgementOfExternalWeightsItsAvroCounterpartAndBack() {
+        final Model model = new Model(java.util.List.of("x1", "x2"), ModelOptions.DEFAULTS, Map.of());
+        for (int i = 0; i < 20; i++) {
+            model.observe(new double[] {i, i + 1}, 2 * i + 1);
+        }
+        final Diagnostics.Judgement judgement = Diagnostics.judge(model,
+                new io.gapwatch.engine.diagnostics.ExternalWeights("adam", 0.15, new double[] {1.15, 0.85}));
+        final io.gapwatch.avro.WeightsJudgement record = DiagnosisRecords.judgement("keras", judgement);
+        final JsonNode json = ReportJson.judgement("keras", judgement);
+        final Set<String> jsonPaths = new TreeSet<>();
+        paths(json, "", jsonPaths);
+        final Set<String> avroPaths = new TreeSet<>();
+        paths(io.gapwatch.avro.WeightsJudgement.getClassSchema(), "", avroPaths);
+        assertThat(jsonPaths).isEqualTo(avroPaths);
+        assertThat(json.get("findings")).isNotEmpty();
+        // the gap is encoded exactly as a learner's entry in the model's report
+        final JsonNode inReport = ReportJson.summary("keras", "y", 1000, Diagnostics.report(model, java.util.List.of(
+                new io.gapwatch.engine.diagnostics.ExternalWeights("adam", 0.15, new double[] {1.15, 0.85})))).get("learners").get("adam");
+        assertThat(json.get("gap")).isEqualTo(inReport);
+        final io.gapwatch.avro.WeightsJudgement decoded = Codecs.decode(Codecs.encode(record), io.gapwatch.avro.WeightsJudgement.class);
+        assertThat(AvroJson.render(decoded)).isEqualTo(json);
     }
 
     @Test

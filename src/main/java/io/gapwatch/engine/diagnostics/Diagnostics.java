@@ -26,6 +26,81 @@ public final class Diagnostics {
     }
 
     public static ModelReport report(Model model) {
+        return report(model, List.of());
+    }
+
+    /**
+     * The model's report with weight vectors it did not train judged beside its learners, after
+     * them, each with optimizer {@value LearnerReport#EXTERNAL} (see {@link #judge}).
+     *
+     * @param external each checked with {@link ExternalWeights#checkFits}; names distinct from each other and from the learners'
+     * @throws IllegalArgumentException if some weights do not fit the model, or a name is taken
+     */
+    public static ModelReport report(Model model, List<ExternalWeights> external) {
+        final java.util.Set<String> names = new java.util.HashSet<>();
+        model.learners().forEach(l -> names.add(l.name()));
+        for (ExternalWeights w : external) {
+            w.checkFits(model);
+            if (!names.add(w.name())) {
+                throw new IllegalArgumentException("the name '" + w.name() + "' is taken by a learner or other weights: give each its own");
+            }
+        }
+        final Exact e = exact(model);
+        final List<LearnerReport> learners = new ArrayList<>();
+        for (int i = 0; i < model.learners().size(); i++) {
+            learners.add(learner(model, i, e));
+        }
+        for (ExternalWeights w : external) {
+            learners.add(external(w, e));
+        }
+        final List<LearnerReport> learnerReports = List.copyOf(learners);
+        final List<Finding> findings = Findings.derive(model, e.report, learnerReports, external);
+        final double[][] recent = new double[1 + model.learners().size()][];
+        for (int k = 0; k < recent.length; k++) {
+            recent[k] = model.recent().predictions(k);
+        }
+        return new ModelReport(model.count(), model.passes(), model.featureNames(), e.report, learnerReports, findings,
+                model.recent().targets(), recent);
+    }
+
+    /**
+     * One weight vector held against the model's exact fit as it stands: in-sample MSE and R², the
+     * R² gap, the excess MSE and the weight gap with its split along the null directions — the
+     * figures a learner's report carries, from the factor with no data pass (O(p²) each, plus the
+     * conditioning's SVD, O(p³), which finds the null directions). Fields only a running learner
+     * has are NaN. The model is not changed.
+     *
+     * @param weights checked with {@link ExternalWeights#checkFits}
+     * @return the report and the findings about these weights (none about the data: the model's own report has those)
+     * @throws IllegalArgumentException if the weights do not fit the model
+     */
+    public static Judgement judge(Model model, ExternalWeights weights) {
+        weights.checkFits(model);
+        final Exact e = exact(model);
+        final LearnerReport report = external(weights, e);
+        final List<Finding> about = new ArrayList<>();
+        for (Finding f : Findings.derive(model, e.report, List.of(report), List.of(weights))) {
+            if (weights.name().equals(f.learner())) {
+                about.add(f);
+            }
+        }
+        return new Judgement(model.count(), report, List.copyOf(about));
+    }
+
+    /**
+     * @param records distinct records the exact fit had learned when the weights were judged
+     * @param report  the weights against the exact fit, optimizer {@value LearnerReport#EXTERNAL}
+     * @param findings the verdicts about these weights
+     */
+    public record Judgement(long records, LearnerReport report, List<Finding> findings) {
+    }
+
+    /** The exact fit's report and what every learner's gap is measured from, computed once per report. */
+    private record Exact(StreamingLeastSquares fit, ExactReport report, Conditioning conditioning, double[] correlation,
+                         double[] best) {
+    }
+
+    private static Exact exact(Model model) {
         final StreamingLeastSquares exact = model.exact();
         final Conditioning conditioning = ConditioningAnalysis.of(exact, model.featureNames());
         final double[] best = exact.coefficients();
@@ -49,63 +124,107 @@ public final class Diagnostics {
                 exact.targetMean(), nEff > 0 ? Math.sqrt(tss / nEff) : Double.NaN,
                 standardizedConditionNumber(conditioning, correlation),
                 nEff > 0 ? exact.excessSse(new double[p]) / nEff : Double.NaN);
+        return new Exact(exact, exactReport, conditioning, correlation, best);
+    }
 
-        final List<LearnerReport> learners = new ArrayList<>();
-        final double[] theta = new double[p];
-        final double[] difference = new double[p];
-        final double[] gradient = new double[p];
-        final double[] start = new double[p];
-        for (int i = 0; i < model.learners().size(); i++) {
-            final OnlineLearner learner = model.learners().get(i);
-            learner.startCoefficients(start, slot);
-            final double startExcess = nEff > 0 ? exact.excessSse(start) / nEff : Double.NaN;
-            for (int k = 0; k < p; k++) {
-                start[k] -= best[k];
-            }
-            final double startGap = norm(start);
-            learner.coefficients(theta, slot);
+    /**
+     * Where any coefficient vector θ stands against the exact fit θ*, in sample, exactly, from the
+     * factor: the one computation behind a learner's and external weights' figures.
+     * <pre>
+     *   SSE(θ) = ‖Rθ − z‖² + RSS*        excess = ‖R(θ − θ*)‖²        R² gap = excess / TSS
+     *   θ − θ* = (its part in the identifiable subspace) + N Nᵀ(θ − θ*)   (N: the null directions)
+     *   ∇ = Rᵀ(Rθ − z) / n_eff
+     * </pre>
+     */
+    private record Gap(double r2, double r2Gap, double mse, double excessMse, double weightGap, double weightGapRelative,
+                       double weightGapIdentifiable, double weightGapNull, double inSampleGradientNorm, double[] gapAlongNull) {
+
+        static Gap of(Exact e, double[] theta) {
+            final StreamingLeastSquares exact = e.fit;
+            final int p = theta.length;
+            final double nEff = exact.effectiveCount();
+            final double tss = exact.totalSumOfSquares();
             final double sse = exact.sse(theta);
             final double excessSse = exact.excessSse(theta);
+            final double[] difference = new double[p];
             for (int k = 0; k < p; k++) {
-                difference[k] = theta[k] - best[k];
+                difference[k] = theta[k] - e.best[k];
             }
             final double gap = norm(difference);
-            final double[] nullPart = projectOnto(difference, conditioning.nullBasis());
+            final double[] nullPart = projectOnto(difference, e.conditioning.nullBasis());
             final double alongNull = norm(nullPart);
+            final double[] gradient = new double[p];
             exact.inSampleGradient(theta, gradient);
-            final double[] learnerWeights = new double[d];
-            for (int j = 0; j < d; j++) {
-                learnerWeights[j] = learner.weight(j);
-            }
-            final Curvature curvature = Curvature.of(learner.config(), conditioning, correlation);
-            final double lr = learner.nextRate();
-            final Prequential score = model.learnerScore(i);
-            learners.add(new LearnerReport(
-                    learner.name(), learner.config().describe(), learner.config().optimizer().name().toLowerCase(java.util.Locale.ROOT),
-                    learner.intercept(), learnerWeights,
-                    exact.r2FromSse(sse), tss > 0 ? excessSse / tss : Double.NaN,
+            return new Gap(exact.r2FromSse(sse), tss > 0 ? excessSse / tss : Double.NaN,
                     nEff > 0 ? sse / nEff : Double.NaN, nEff > 0 ? excessSse / nEff : Double.NaN,
-                    gap, gap / norm(best),
+                    gap, gap / norm(e.best),
                     Math.sqrt(Math.max(0.0, gap * gap - alongNull * alongNull)), alongNull,
-                    score.r2(), score.mse(),
-                    learner.meanGradientNorm(), learner.lastGradientNorm(), norm(gradient),
-                    learner.workingNorm(), learner.meanUpdateRatio(), learner.meanRateRatio(), learner.meanLoss(),
-                    lr, curvature.stabilityBound(learner.config()),
-                    learner.maxRowNormSquared() > 0 ? 2.0 / (learner.config().loss().scale() * learner.maxRowNormSquared()) : Double.NaN,
-                    curvature.max(), curvature.minIdentifiable(),
-                    curvature.stepsToConverge(learner.config(), lr),
-                    noiseFloor(learner.config(), lr * learner.config().loss().scale(), exact.mse(), trace(learner.config(), exact)),
-                    learner.steps(), learner.diverged(), learner.divergences(),
-                    model.learnerDriftAbsolute(i), model.learnerDriftRelative(i), startGap, startExcess, nullPart));
+                    norm(gradient), nullPart);
         }
-        final List<LearnerReport> learnerReports = List.copyOf(learners);
-        final List<Finding> findings = Findings.derive(model, exactReport, learnerReports);
-        final double[][] recent = new double[1 + learnerReports.size()][];
-        for (int k = 0; k < recent.length; k++) {
-            recent[k] = model.recent().predictions(k);
+    }
+
+    private static LearnerReport learner(Model model, int i, Exact e) {
+        final StreamingLeastSquares exact = e.fit;
+        final OnlineLearner learner = model.learners().get(i);
+        final int p = exact.parameters();
+        final int d = exact.features();
+        final boolean slot = exact.options().intercept();
+        final double nEff = exact.effectiveCount();
+        final double[] start = new double[p];
+        learner.startCoefficients(start, slot);
+        final double startExcess = nEff > 0 ? exact.excessSse(start) / nEff : Double.NaN;
+        for (int k = 0; k < p; k++) {
+            start[k] -= e.best[k];
         }
-        return new ModelReport(exact.count(), model.passes(), model.featureNames(), exactReport, learnerReports, findings,
-                model.recent().targets(), recent);
+        final double startGap = norm(start);
+        final double[] theta = new double[p];
+        learner.coefficients(theta, slot);
+        final Gap gap = Gap.of(e, theta);
+        final double[] learnerWeights = new double[d];
+        for (int j = 0; j < d; j++) {
+            learnerWeights[j] = learner.weight(j);
+        }
+        final Curvature curvature = Curvature.of(learner.config(), e.conditioning, e.correlation);
+        final double lr = learner.nextRate();
+        final Prequential score = model.learnerScore(i);
+        return new LearnerReport(
+                learner.name(), learner.config().describe(), learner.config().optimizer().name().toLowerCase(java.util.Locale.ROOT),
+                learner.intercept(), learnerWeights,
+                gap.r2, gap.r2Gap, gap.mse, gap.excessMse,
+                gap.weightGap, gap.weightGapRelative, gap.weightGapIdentifiable, gap.weightGapNull,
+                score.r2(), score.mse(),
+                learner.meanGradientNorm(), learner.lastGradientNorm(), gap.inSampleGradientNorm,
+                learner.workingNorm(), learner.meanUpdateRatio(), learner.meanRateRatio(), learner.meanLoss(),
+                lr, curvature.stabilityBound(learner.config()),
+                learner.maxRowNormSquared() > 0 ? 2.0 / (learner.config().loss().scale() * learner.maxRowNormSquared()) : Double.NaN,
+                curvature.max(), curvature.minIdentifiable(),
+                curvature.stepsToConverge(learner.config(), lr),
+                noiseFloor(learner.config(), lr * learner.config().loss().scale(), exact.mse(), trace(learner.config(), exact)),
+                learner.steps(), learner.diverged(), learner.divergences(),
+                model.learnerDriftAbsolute(i), model.learnerDriftRelative(i), startGap, startExcess, gap.gapAlongNull);
+    }
+
+    // What a running learner alone has — scores of its own predictions, optimizer health, rates and
+    // their bounds, steps, drift, its start — is NaN (0 and false for the counts): the encodings
+    // print none of it for an external report (LearnerReport#external).
+    private static LearnerReport external(ExternalWeights w, Exact e) {
+        final boolean slot = e.fit.options().intercept();
+        final double[] theta = w.coefficients(slot);
+        final Gap gap = Gap.of(e, theta);
+        final double nan = Double.NaN;
+        return new LearnerReport(
+                w.name(), w.interceptAssumedZero(slot) ? "intercept=false" : "", LearnerReport.EXTERNAL,
+                slot ? theta[0] : 0.0, w.weights(),
+                gap.r2, gap.r2Gap, gap.mse, gap.excessMse,
+                gap.weightGap, gap.weightGapRelative, gap.weightGapIdentifiable, gap.weightGapNull,
+                nan, nan,
+                nan, nan, gap.inSampleGradientNorm,
+                nan, nan, nan, nan,
+                nan, nan, nan,
+                nan, nan,
+                nan, nan,
+                0L, false, 0L,
+                nan, nan, nan, nan, gap.gapAlongNull);
     }
 
     /**

@@ -54,11 +54,20 @@ final class Findings {
     private Findings() {
     }
 
-    /** One learner's standing, computed once and read by every rule. */
-    private record Standing(OnlineLearner learner, LearnerReport report, boolean converged, double attainable) {
+    /**
+     * One learner's standing, computed once and read by every rule. {@code learner} is null for
+     * external weights, whose report has only the in-sample figures and whose settings gapwatch
+     * does not know: no rule about rates, steps, starts or settings speaks of them.
+     */
+    private record Standing(OnlineLearner learner, ExternalWeights weights, LearnerReport report, boolean converged,
+                            double attainable) {
 
         String name() {
             return report.name();
+        }
+
+        boolean external() {
+            return learner == null;
         }
 
         LearnerConfig config() {
@@ -74,17 +83,30 @@ final class Findings {
             return !converged && !report.diverged();
         }
 
-        /** May be given advice: anything but a learner that has converged (a diverged one needs it most). */
+        /**
+         * May be given advice about its settings: a learner that has not converged (a diverged one
+         * needs it most), never external weights, whose settings are not known.
+         */
         boolean advisable() {
-            return !converged;
+            return !converged && !external();
+        }
+
+        /** How a finding names it: "Learner sgd", or "Weights torch" for external ones. */
+        String who() {
+            return (external() ? "Weights " : "Learner ") + name();
         }
     }
 
-    static List<Finding> derive(Model model, ExactReport exact, List<LearnerReport> learners) {
+    /**
+     * @param learners the model's learners' reports, in order, then those of {@code external}, in order
+     * @param external the external weights judged, whose reports end {@code learners}
+     */
+    static List<Finding> derive(Model model, ExactReport exact, List<LearnerReport> learners, List<ExternalWeights> external) {
         final List<Finding> findings = new ArrayList<>();
         if (model.count() == 0) {
             return findings;
         }
+        final int running = learners.size() - external.size();
         final Conditioning c = exact.conditioning();
         final double meanSquare = exact.targetStd() * exact.targetStd() + exact.targetMean() * exact.targetMean();
         final double attainable = Math.max(exact.mse(), FindingCode.ROUNDING_LEVEL * meanSquare);
@@ -92,7 +114,8 @@ final class Findings {
         for (int i = 0; i < learners.size(); i++) {
             final LearnerReport r = learners.get(i);
             final boolean converged = !r.diverged() && r.excessMse() <= CONVERGED.threshold() * attainable;
-            standings.add(new Standing(model.learners().get(i), r, converged, attainable));
+            standings.add(i < running ? new Standing(model.learners().get(i), null, r, converged, attainable)
+                    : new Standing(null, external.get(i - running), r, converged, attainable));
         }
 
         if (model.lostRecords() >= FindingCode.RECORDS_LOST.threshold()) {
@@ -115,7 +138,11 @@ final class Findings {
                     pct(exact.driftRelative()), model.options().window()), List.of()));
         }
         for (Standing s : standings) {
-            learnerFindings(s, exact, c, findings);
+            if (s.external()) {
+                externalFindings(s, exact, c, findings);
+            } else {
+                learnerFindings(s, exact, c, findings);
+            }
         }
         return List.copyOf(findings);
     }
@@ -315,6 +342,44 @@ final class Findings {
                     : String.format(Locale.ROOT, "Learner %s has converged: its in-sample MSE %s is at the rounding level of the "
                     + "target, like the exact fit's (%s).", name, g(r.mse()), g(exact.mse()))));
         }
+    }
+
+    /*
+     * External weights: a vector, not an optimizer. What can be said of it is what its in-sample
+     * figures say — at the exact fit or not, and how much of its distance from θ* lies where no data
+     * can decide — and nothing about rates, steps, starts or settings, which gapwatch never saw.
+     */
+    private static void externalFindings(Standing s, ExactReport exact, Conditioning c, List<Finding> findings) {
+        final LearnerReport r = s.report();
+        final String who = s.who();
+        final boolean noIntercept = s.weights().interceptAssumedZero(exact.options().intercept());
+        final String interceptNote = noIntercept ? String.format(Locale.ROOT, " They came without an intercept and were judged "
+                + "with b = 0, as a model without one predicts (the exact fit's is %s).", g(exact.intercept())) : "";
+        if (c.rankDeficient() && r.weightGap() > 0
+                && r.weightGapNull() * r.weightGapNull() > NOT_IDENTIFIABLE.threshold() * r.weightGap() * r.weightGap()) {
+            findings.add(Finding.about(NOT_IDENTIFIABLE, s.name(), String.format(Locale.ROOT,
+                    "%s differ from the exact fit's by %s, %s of it (in squares) along directions no data determines: any amount "
+                            + "there fits these records equally well, so that part makes them no worse than the exact fit "
+                            + "(which reports the minimum-norm weights, as scikit-learn does).",
+                    who, g(r.weightGap()), pct(r.weightGapNull() * r.weightGapNull() / (r.weightGap() * r.weightGap())))));
+        }
+        if (s.converged()) {
+            findings.add(Finding.about(CONVERGED, s.name(), (exact.mse() >= s.attainable()
+                    ? String.format(Locale.ROOT, "%s are at the exact fit: their in-sample MSE %s is within %s of the exact fit's (%s).",
+                    who, g(r.mse()), pct(CONVERGED.threshold()), g(exact.mse()))
+                    : String.format(Locale.ROOT, "%s fit the records as well as the exact fit: their in-sample MSE %s is at the "
+                    + "rounding level of the target, like the exact fit's (%s).", who, g(r.mse()), g(exact.mse()))) + interceptNote));
+            return;
+        }
+        final StringBuilder m = new StringBuilder(String.format(Locale.ROOT,
+                "%s are not at the exact fit: their in-sample MSE is %s (R² %s) against the exact fit's %s (R² %s), an excess of %s "
+                        + "per record",
+                who, g(r.mse()), r2(r.r2()), g(exact.mse()), r2(exact.r2()), g(r.excessMse())));
+        if (c.rankDeficient() && r.weightGapNull() > 0) {
+            m.append(String.format(Locale.ROOT, "; all of it comes from the part of their weights the data determines (gap %s "
+                    + "there), none from the undetermined part (%s)", g(r.weightGapIdentifiable()), g(r.weightGapNull())));
+        }
+        findings.add(Finding.about(NOT_CONVERGED, s.name(), m.append('.').append(interceptNote).toString()));
     }
 
     private static String notConverged(Standing s, ExactReport exact, Conditioning c) {

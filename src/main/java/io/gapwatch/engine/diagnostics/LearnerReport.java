@@ -4,6 +4,14 @@ package io.gapwatch.engine.diagnostics;
  * One learner held against the exact fit at one moment. In-sample quantities are over every record
  * seen, exactly, from the factor (no data pass); coefficients are in original units.
  *
+ * <p>A report of weights gapwatch did not train ({@link ExternalWeights}, optimizer
+ * {@value #EXTERNAL}) carries the in-sample figures — R², R² gap, MSE, excess MSE, the weight gap
+ * and its split, the in-sample gradient, the gap along null directions — and nothing a running
+ * learner alone has: the prequential scores, gradient and weight norms of the optimizer, update
+ * and rate ratios, loss, learning rate and its bounds, curvatures, steps to converge, noise floor,
+ * drift and start figures are NaN, steps and divergences 0, diverged false. Their encodings print
+ * them as "n/a" (text) and null (JSON and Avro), never as numbers: see {@link #external()}.
+ *
  * @param r2                     in-sample R² of the learner's weights
  * @param r2Gap                  R²(θ*) − R²(θ): the part of the target's variance the learner misses that the exact fit explains
  * @param excessMse              ‖R(θ − θ*)‖² / n_eff: how much more it loses per record than the exact fit
@@ -68,4 +76,12 @@ public record LearnerReport(
         double startWeightGap,
         double startExcessMse,
         double[] gapAlongNull) {
+
+    /** The optimizer of weights gapwatch did not train. */
+    public static final String EXTERNAL = "external";
+
+    /** Whether these are external weights: only the in-sample figures mean anything. */
+    public boolean external() {
+        return EXTERNAL.equals(optimizer);
+    }
 }
