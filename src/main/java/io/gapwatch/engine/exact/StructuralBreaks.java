@@ -116,9 +116,13 @@ public final class StructuralBreaks {
     /**
      * Residuals before either test is judged. statsmodels' CUSUM-of-squares critical value rises
      * with m up to m = 10 and falls after it, as a critical value should; below, it is outside the
-     * range the approximation describes (it is negative for m ≤ 4: every sample would reject).
+     * range the approximation describes (it is negative for m ≤ 4: every sample would reject). Past
+     * it the approximation is still liberal: simulated on independent normal residuals (20,000
+     * samples each) the CUSUM of squares rejects 12.8% of them at m = 10, 7.2% at 20, 6.4% at 30,
+     * 5.8 to 6.2% at 40 to 50, and the CUSUM 3.5 to 3.8% throughout. From 30 on, a constant
+     * relationship is called broken at most about 1.5 points more often than 5%.
      */
-    public static final int MIN_RESIDUALS = 10;
+    public static final int MIN_RESIDUALS = 30;
     /** The most vertices each of the four hulls keeps. */
     public static final int HULL_CAPACITY = 128;
 
