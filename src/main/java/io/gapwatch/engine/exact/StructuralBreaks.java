@@ -68,9 +68,9 @@ import java.util.Locale;
  *       last record.</li>
  * </ul>
  * State: O(1) numbers and four hulls of at most {@link #HULL_CAPACITY} vertices each (three
- * doubles a vertex): at most 12 KB, typically under 1 KB (a hull of noisy data has about 2 ln n
- * vertices). Past that capacity a hull is thinned with a recorded error bound; a thinned test can
- * reject late, never wrongly ({@link UpperHull}, {@link #hullError()}).
+ * doubles a vertex): at most 13 KB, typically 1 to 2 KB (an upper hull of noisy data has about
+ * ln n vertices, 14 at n = 100,000). Past that capacity a hull is thinned with a recorded error
+ * bound; a thinned test can reject late, never wrongly ({@link UpperHull}, {@link #hullError()}).
  *
  * <h2>When the test is off</h2>
  * <ul>
@@ -319,6 +319,25 @@ public final class StructuralBreaks {
         final double root = Math.sqrt(residuals);
         final double slope = 2 * CUSUM_A * sigma / root;
         return (Math.max(sumUpper.max(slope), sumLower.max(slope)) - CUSUM_A * sigma * root) / sigma;
+    }
+
+    /**
+     * The record of that largest excursion: the hull vertex maximizing |S_t| − c·τ_t. Under a lasting
+     * change it is the last record or near it (the path leaves the bound faster than the bound
+     * widens), so it says how far the path is out, not where the change was: see
+     * {@link #cusumBreakRecord()}. 0 below 2 residuals or when off.
+     */
+    public long cusumExcessRecord() {
+        final double sigma = sigma();
+        if (Double.isNaN(sigma)) {
+            return 0;
+        }
+        final double slope = 2 * CUSUM_A * sigma / Math.sqrt(residuals);
+        final int above = sumUpper.argmax(slope);
+        final int below = sumLower.argmax(slope);
+        final double up = sumUpper.y(above) - slope * sumUpper.x(above);
+        final double down = sumLower.y(below) - slope * sumLower.x(below);
+        return burnIn + (long) (up >= down ? sumUpper.x(above) : sumLower.x(below));
     }
 
     /** The CUSUM test rejects a constant relationship at 5% on the records so far (and is judged: {@link Status#judged()}). */

@@ -190,6 +190,8 @@ class StructuralBreaksTest {
         assertThat(b.cusumSquaresRejects()).isFalse();
         assertThat(b.cusumFirstReject()).isEqualTo(43);
         assertThat(b.breakRecord()).isEqualTo(28); // 1898, Cobb (1978)
+        // the largest excursion beyond the bound is no estimate of where: the path leaves the bound faster than it widens
+        assertThat(model.structuralBreaks().cusumExcessRecord()).isEqualTo(100);
         final Finding finding = report.findings().stream().filter(f -> f.code() == FindingCode.STRUCTURAL_BREAK)
                 .findFirst().orElseThrow();
         System.out.println(finding.message());
