@@ -205,13 +205,12 @@ final class Findings {
         s.append(" The exact fit averages over the relationship before and after the change and describes neither. ");
         if (tracking.isEmpty()) {
             s.append(String.format(Locale.ROOT, "A learner that forgets old records (a constant learning rate without averaging) "
-                    + "or one restarted after record %,d follows the current relationship, and its gap to the exact fit is then "
-                    + "no failure of the learner.", at));
+                    + "or one restarted after record %,d settles on the current relationship, not on the average, so part of its "
+                    + "gap to the exact fit is then the change, not a failure of the learner.", at));
         } else {
-            s.append(String.format(Locale.ROOT, "%s %s old records (a constant learning rate does) and %s the current "
-                            + "relationship: %s gap to the exact fit is then no failure of the learner.",
-                    capitalize(learnersNamed(tracking)), tracking.size() == 1 ? "forgets" : "forget",
-                    tracking.size() == 1 ? "follows" : "follow", tracking.size() == 1 ? "its" : "their"));
+            s.append(String.format(Locale.ROOT, "A learner that forgets old records, as a constant learning rate does (%s), settles "
+                    + "on the current relationship, not on the average, so part of its gap to the exact fit is the change, not a "
+                    + "failure of the learner.", join(tracking)));
         }
         s.append(String.format(Locale.ROOT, " To hold the learners against the current relationship, give the exact fit "
                 + "forgetting (model.forgetting, or --forgetting λ < 1) or restart the model after record %,d.", at));

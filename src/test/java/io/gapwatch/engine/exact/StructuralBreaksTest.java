@@ -197,7 +197,7 @@ class StructuralBreaksTest {
         System.out.println(finding.message());
         assertThat(finding.learner()).isNull();
         assertThat(finding.message()).contains("around record 28", "CUSUM", "at record 43", "5%", "forgetting",
-                "restart the model after record 28", "no failure of the learner");
+                "restart the model after record 28", "not a failure of the learner");
     }
 
     @Test
