@@ -1,6 +1,8 @@
 package io.gapwatch.engine;
 
 import io.gapwatch.engine.exact.StreamingLeastSquares;
+import io.gapwatch.engine.exact.StructuralBreaks;
+import io.gapwatch.engine.exact.StructuralBreaksCodec;
 import io.gapwatch.engine.sgd.LearnerConfig;
 import io.gapwatch.engine.sgd.OnlineLearner;
 
@@ -32,6 +34,8 @@ public final class Model {
     private final List<String> featureNames;
     private final ModelOptions options;
     private final StreamingLeastSquares exact;
+    /** CUSUM and CUSUM of squares of the exact fit's recursive residuals: did the relationship change? */
+    private StructuralBreaks breaks;
     private final List<OnlineLearner> learners;
     private final Prequential exactScore = new Prequential();
     private final Prequential[] learnerScores;
@@ -71,6 +75,7 @@ public final class Model {
         this.options = options;
         final int d = featureNames.size();
         this.exact = new StreamingLeastSquares(d, options.exact());
+        this.breaks = new StructuralBreaks(options.exact());
         this.learners = new ArrayList<>();
         new ModelSpec(featureNames, options, learnerConfigs).check();
         for (Map.Entry<String, LearnerConfig> entry : learnerConfigs.entrySet()) {
@@ -105,6 +110,7 @@ public final class Model {
             passes = 1;
         }
         final double exactPrediction = exact.update(x, y);
+        breaks.add(exact.recursiveResidual());
         predictions[0] = exactPrediction;
         final double lambda = options.exact().forgetting();
         if (!Double.isNaN(exactPrediction)) {
@@ -211,12 +217,15 @@ public final class Model {
     //             long records lost (format 3); the recent predictions (format 2)
     //   per learner: double[5] prequential sums; double[p] checkpoint; double drift, drift relative;
     //             its own state (OnlineLearner.writeState)
+    //   bytes  the structural-break test (StructuralBreaksCodec), length-prefixed (format 4). A state of
+    //          format 1 to 3 starts a fresh test over the records that follow the restore: status
+    //          on_since_restore when the records before it may have had recursive residuals, else the full test
     //
     // Doubles are raw IEEE bits: a model read back continues exactly as the one written would have.
 
     static final int MAGIC = 0x47574D44; // "GWMD"
     /** Version of the binary state written by {@link #write}; a reader refuses any other. */
-    public static final short FORMAT = 3;
+    public static final short FORMAT = 4;
 
     /** The definition a fresh model is built from: feature names, options, learners and their settings. */
     public void writeSpec(java.io.DataOutput out) throws java.io.IOException {
@@ -298,6 +307,10 @@ public final class Model {
             writeDoubles(out, new double[] {learnerDriftAbsolute[i], learnerDriftRelative[i]});
             learners.get(i).writeState(out);
         }
+        final java.io.ByteArrayOutputStream breakBytes = new java.io.ByteArrayOutputStream();
+        StructuralBreaksCodec.write(breaks, new java.io.DataOutputStream(breakBytes));
+        out.writeInt(breakBytes.size());
+        out.write(breakBytes.toByteArray());
     }
 
     /**
@@ -343,6 +356,21 @@ public final class Model {
             model.learnerDriftRelative[i] = learnerDrift[1];
             model.learners.get(i).readState(in);
         }
+        if (format >= 4) {
+            final int length = in.readInt();
+            if (length < 0 || length > 1 << 20) {
+                throw new java.io.IOException("model state holds a structural-break test of " + length + " bytes");
+            }
+            final byte[] breakBytes = new byte[length];
+            in.readFully(breakBytes);
+            model.breaks = StructuralBreaksCodec.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(breakBytes)),
+                    model.options.exact());
+        } else {
+            // written before the test existed: it runs over the records from here on (a later stretch of the stream)
+            final StreamingLeastSquares fit = model.exact;
+            model.breaks = StructuralBreaks.startedAfter(model.options.exact(), fit.count(),
+                    fit.count() > fit.parameters() && fit.certifiedFullRank());
+        }
         return model;
     }
 
@@ -383,6 +411,14 @@ public final class Model {
         return learners;
     }
 
+    /**
+     * The structural-break tests (CUSUM and CUSUM of squares) on the exact fit's recursive residuals:
+     * {@link StructuralBreaks#summary()} has everything a report shows.
+     */
+    public StructuralBreaks structuralBreaks() {
+        return breaks;
+    }
+
     public Prequential exactScore() {
         return exactScore;
     }
@@ -396,7 +432,7 @@ public final class Model {
      * recent predictions and the drift checkpoints. What a cache of models weighs each by.
      */
     public long heapBytes() {
-        long bytes = exact.heapBytes() + 1024;
+        long bytes = exact.heapBytes() + breaks.heapBytes() + 1024;
         for (OnlineLearner learner : learners) {
             bytes += learner.heapBytes() + 2 * (16L + 8L * exact.parameters());
         }

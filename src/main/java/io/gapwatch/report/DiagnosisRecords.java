@@ -16,6 +16,7 @@ import io.gapwatch.engine.diagnostics.LearnerReport;
 import io.gapwatch.engine.diagnostics.ModelReport;
 import io.gapwatch.engine.exact.Conditioning;
 import io.gapwatch.engine.exact.Dependencies;
+import io.gapwatch.engine.exact.StructuralBreaks;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,6 +43,7 @@ public final class DiagnosisRecords {
     public static ModelDiagnosis diagnosis(String model, String target, int window, ModelReport report) {
         final ExactReport e = report.exact();
         final Conditioning c = e.conditioning();
+        final StructuralBreaks.Summary b = e.structuralBreaks();
         final ExactFit exact = ExactFit.newBuilder()
                 .setIntercept(e.intercept()).setWeights(list(e.weights())).setR2(e.r2()).setMse(e.mse()).setSse(e.sse())
                 .setNEff(e.nEff()).setSolveMethod(e.solveMethod().name().toLowerCase(Locale.ROOT))
@@ -58,6 +60,12 @@ public final class DiagnosisRecords {
                 .setNullDirections(directions(c.nullDirections())).setWeakDirections(directions(c.weakDirections()))
                 .setDependencies(dependencies(c.dependencies()))
                 .setZeroExcessMse(e.zeroExcessMse())
+                .setStructuralBreakTest(b.status().code()).setRecursiveResiduals(b.residuals())
+                .setCusum(b.cusum()).setCusumBound(b.cusumBound()).setCusumRejects(b.cusumRejects())
+                .setCusumFirstReject(record(b.cusumFirstReject()))
+                .setCusumSquaresDeviation(b.cusumSquaresDeviation()).setCusumSquaresBound(b.cusumSquaresBound())
+                .setCusumSquaresRejects(b.cusumSquaresRejects()).setCusumSquaresFirstReject(record(b.cusumSquaresFirstReject()))
+                .setBreakRecord(record(b.breakRecord()))
                 .setRecentPredictions(list(report.recentPredictions()[0]))
                 .build();
         final Map<String, LearnerGap> learners = new LinkedHashMap<>();
@@ -153,6 +161,11 @@ public final class DiagnosisRecords {
                     .setConstant(r.constant()).setResidual(r.residual()).setExact(r.exact()).build());
         }
         return list;
+    }
+
+    /** A record count, or null for none (records are counted from 1). */
+    private static Long record(long record) {
+        return record > 0 ? record : null;
     }
 
     static List<Double> list(double[] values) {

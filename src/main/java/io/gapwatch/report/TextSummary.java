@@ -7,6 +7,7 @@ import io.gapwatch.engine.diagnostics.ModelReport;
 import io.gapwatch.engine.exact.Conditioning;
 import io.gapwatch.engine.exact.ConditioningAnalysis;
 import io.gapwatch.engine.exact.LeastSquaresOptions;
+import io.gapwatch.engine.exact.StructuralBreaks;
 
 import java.io.PrintWriter;
 import java.util.List;
@@ -45,6 +46,14 @@ public final class TextSummary {
         }
         out.printf(Locale.ROOT, "  mean-loss Hessian eigenvalues: max %s, min %s (smallest identifiable %s)%n",
                 sci(c.hessianMax()), sci(c.hessianMin()), sci(c.hessianMinIdentifiable()));
+        final StructuralBreaks.Summary b = e.structuralBreaks();
+        if (b.status().judged()) {
+            out.printf(Locale.ROOT, "  structural break (5%%, %,d recursive residuals): CUSUM %s against ±%s%s; CUSUM of squares off its line "
+                            + "by %s against %s%s%n", b.residuals(), num(b.cusum()), num(b.cusumBound()), verdict(b.cusumRejects(), b.cusumFirstReject()),
+                    num(b.cusumSquaresDeviation()), num(b.cusumSquaresBound()), verdict(b.cusumSquaresRejects(), b.cusumSquaresFirstReject()));
+        } else {
+            out.printf(Locale.ROOT, "  structural break: %s%n", b.status().code().replace('_', ' '));
+        }
         out.println();
 
         final List<String> names = ConditioningAnalysis.parameterNames(o.intercept(), report.featureNames());
@@ -94,6 +103,14 @@ public final class TextSummary {
                 out.printf(Locale.ROOT, "  [%s] %s%n", f.code().code(), f.message());
             }
         }
+    }
+
+    // ", rejects (first at record 43)", ", within (rejected at record 12)", ""
+    private static String verdict(boolean rejects, long first) {
+        if (rejects) {
+            return String.format(Locale.ROOT, ", rejects (first at record %,d)", first);
+        }
+        return first > 0 ? String.format(Locale.ROOT, ", within (rejected at record %,d)", first) : ", within";
     }
 
     /** Six significant digits without trailing zeros: 1, 0.995479, 52276.5, 1.5e-07. */

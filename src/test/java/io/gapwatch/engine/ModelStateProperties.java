@@ -97,6 +97,47 @@ class ModelStateProperties {
         assertThatThrownBy(() -> read(future)).hasMessageContaining("model state format 9");
     }
 
+    @org.junit.jupiter.api.Test
+    void shouldStartTheBreakTestOverTheRecordsAfterARestoreOfAStateWrittenBeforeIt() throws IOException {
+        final Model model = new Model(List.of("x"), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        final Random random = new Random(11);
+        for (int i = 0; i < 60; i++) {
+            final double x = random.nextGaussian();
+            model.observe(new double[] {x}, 1 + 2 * x + random.nextGaussian());
+        }
+        assertThat(model.structuralBreaks().status()).isEqualTo(io.gapwatch.engine.exact.StructuralBreaks.Status.ON);
+        // format 3 is format 4 without the trailing, length-prefixed test
+        final ByteArrayOutputStream test = new ByteArrayOutputStream();
+        io.gapwatch.engine.exact.StructuralBreaksCodec.write(model.structuralBreaks(), new DataOutputStream(test));
+        final byte[] current = write(model);
+        final byte[] format3 = java.util.Arrays.copyOf(current, current.length - 4 - test.size());
+        format3[5] = 3;
+        final Model restored = read(format3);
+        assertThat(java.util.Arrays.copyOf(write(restored), format3.length)).as("everything else as written")
+                .isEqualTo(java.util.Arrays.copyOf(current, format3.length));
+        assertThat(restored.structuralBreaks().burnIn()).isEqualTo(60);
+        assertThat(restored.structuralBreaks().residuals()).isZero();
+        assertThat(restored.structuralBreaks().status()).isEqualTo(io.gapwatch.engine.exact.StructuralBreaks.Status.WARMING_UP);
+        // the relationship changes: the restarted test sees it over records 61 on
+        for (int i = 0; i < 100; i++) {
+            final double x = random.nextGaussian();
+            restored.observe(new double[] {x}, 4 - 2 * x + random.nextGaussian());
+        }
+        final var summary = restored.structuralBreaks().summary();
+        assertThat(summary.status()).isEqualTo(io.gapwatch.engine.exact.StructuralBreaks.Status.ON_SINCE_RESTORE);
+        assertThat(summary.residuals()).isEqualTo(100);
+        assertThat(summary.rejects()).isTrue();
+        assertThat(summary.cusumFirstReject()).isGreaterThan(60);
+        // and a fresh model's state, before any record, restores to the full test
+        final Model empty = new Model(List.of("x"), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        final byte[] emptyBytes = write(empty);
+        test.reset();
+        io.gapwatch.engine.exact.StructuralBreaksCodec.write(empty.structuralBreaks(), new DataOutputStream(test));
+        final byte[] empty3 = java.util.Arrays.copyOf(emptyBytes, emptyBytes.length - 4 - test.size());
+        empty3[5] = 3;
+        assertThat(write(read(empty3))).isEqualTo(emptyBytes);
+    }
+
     static byte[] write(Model model) throws IOException {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         model.write(new DataOutputStream(bytes));

@@ -123,7 +123,8 @@ public final class Diagnostics {
                 model.exactDriftAbsolute(), model.exactDriftRelative(),
                 exact.targetMean(), nEff > 0 ? Math.sqrt(tss / nEff) : Double.NaN,
                 standardizedConditionNumber(conditioning, correlation),
-                nEff > 0 ? exact.excessSse(new double[p]) / nEff : Double.NaN);
+                nEff > 0 ? exact.excessSse(new double[p]) / nEff : Double.NaN,
+                model.structuralBreaks().summary());
         return new Exact(exact, exactReport, conditioning, correlation, best);
     }
 

@@ -3,6 +3,7 @@ package io.gapwatch.engine.diagnostics;
 import io.gapwatch.engine.exact.Conditioning;
 import io.gapwatch.engine.exact.LeastSquaresOptions;
 import io.gapwatch.engine.exact.SolveMethod;
+import io.gapwatch.engine.exact.StructuralBreaks;
 
 /**
  * The exact fit at one moment.
@@ -17,6 +18,7 @@ import io.gapwatch.engine.exact.SolveMethod;
  *                            sees once it standardizes its features, √(λ_max/λ_min) of [[1, 0], [0, C]] with C the
  *                            correlation matrix (without an intercept: of the column-scaled design)
  * @param zeroExcessMse       ‖Rθ*‖² / n_eff: the excess MSE of all-zero weights, where a learner started at zeros begins
+ * @param structuralBreaks    the CUSUM and CUSUM-of-squares tests on its recursive residuals: did the relationship change?
  */
 public record ExactReport(
         LeastSquaresOptions options,
@@ -37,5 +39,6 @@ public record ExactReport(
         double targetMean,
         double targetStd,
         double conditionNumberStandardized,
-        double zeroExcessMse) {
+        double zeroExcessMse,
+        StructuralBreaks.Summary structuralBreaks) {
 }

@@ -1,5 +1,6 @@
 package io.gapwatch.engine.diagnostics;
 
+import io.gapwatch.engine.exact.StructuralBreaks;
 import io.gapwatch.engine.sgd.OnlineLearner;
 
 import java.util.Locale;
@@ -41,7 +42,9 @@ public enum FindingCode {
     RECORDS_LOST(Scope.MODEL, 1.0,
             "at least this many records the model had learned could not be read back from the input topic when it was restored (retention had removed them): it continues from what it could rebuild, and is not the exact fit of every record it saw"),
     CONCEPT_DRIFT(Scope.MODEL, 0.1,
-            "the exact weights moved by more than this fraction of their norm over the last window, with at least 10 records per coefficient and full rank");
+            "the exact weights moved by more than this fraction of their norm over the last window, with at least 10 records per coefficient and full rank"),
+    STRUCTURAL_BREAK(Scope.MODEL, StructuralBreaks.ALPHA,
+            "the CUSUM or the CUSUM of squares of the exact fit's recursive residuals (Brown, Durbin & Evans 1975, as statsmodels' RecursiveLS computes them) rejects a constant relationship at this significance level over all records so far; judged from 30 residuals after the first p records, off under forgetting or ridge");
 
     /** Whether a finding is about the data (model) or about one learner. */
     public enum Scope { MODEL, LEARNER }

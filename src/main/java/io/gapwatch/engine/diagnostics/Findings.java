@@ -3,6 +3,7 @@ package io.gapwatch.engine.diagnostics;
 import io.gapwatch.engine.Model;
 import io.gapwatch.engine.exact.Conditioning;
 import io.gapwatch.engine.exact.Dependencies;
+import io.gapwatch.engine.exact.StructuralBreaks;
 import io.gapwatch.engine.sgd.LearnerConfig;
 import io.gapwatch.engine.sgd.OnlineLearner;
 
@@ -24,6 +25,7 @@ import static io.gapwatch.engine.diagnostics.FindingCode.NOT_CONVERGED;
 import static io.gapwatch.engine.diagnostics.FindingCode.NOT_IDENTIFIABLE;
 import static io.gapwatch.engine.diagnostics.FindingCode.SLOW_CONVERGENCE;
 import static io.gapwatch.engine.diagnostics.FindingCode.START_FAR;
+import static io.gapwatch.engine.diagnostics.FindingCode.STRUCTURAL_BREAK;
 import static io.gapwatch.engine.diagnostics.FindingCode.TARGET_UNSCALED;
 
 /**
@@ -137,6 +139,7 @@ final class Findings {
                     "The exact weights moved by %s of their norm over the last %d records: the relationship is drifting.",
                     pct(exact.driftRelative()), model.options().window()), List.of()));
         }
+        structuralBreak(model, exact, standings, findings);
         for (Standing s : standings) {
             if (s.external()) {
                 externalFindings(s, exact, c, findings);
@@ -188,6 +191,57 @@ final class Findings {
                     + "drop columns, or collect more records.");
         }
         return s.toString();
+    }
+
+    /*
+     * A structural break. The exact fit is the least-squares answer over every record, so after a
+     * change it averages two relationships; a learner that forgets follows the newer one and keeps
+     * a gap to the exact fit that is no failure of its own. Said when a test rejects on all the
+     * records so far (the fixed-n test, of size 5%), naming the record where the monitor first
+     * fired and where the path bends.
+     */
+    private static void structuralBreak(Model model, ExactReport exact, List<Standing> standings, List<Finding> findings) {
+        final StructuralBreaks.Summary b = exact.structuralBreaks();
+        if (b == null || !b.rejects()) {
+            return;
+        }
+        final long at = b.breakRecord();
+        final String span = b.status() == StructuralBreaks.Status.ON_SINCE_RESTORE
+                ? String.format(Locale.ROOT, "over records %,d to %,d (the test restarted when the model was restored)",
+                b.burnIn() + 1, model.count())
+                : String.format(Locale.ROOT, "over all %,d records", model.count());
+        final StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "The relationship changed around record %,d: ", at));
+        if (b.cusumRejects() && b.cusumSquaresRejects()) {
+            s.append(String.format(Locale.ROOT, "the CUSUM of the exact fit's recursive residuals (Brown, Durbin & Evans; "
+                            + "statsmodels' RecursiveLS) first crossed its 5%% bounds at record %,d and their CUSUM of squares at record "
+                            + "%,d, and, %s, both still reject a constant relationship; the CUSUM's path bends most at record %,d.",
+                    b.cusumFirstReject(), b.cusumSquaresFirstReject(), span, b.cusumBreakRecord()));
+        } else if (b.cusumRejects()) {
+            s.append(String.format(Locale.ROOT, "the CUSUM of the exact fit's recursive residuals (Brown, Durbin & Evans; "
+                            + "statsmodels' RecursiveLS) first crossed its 5%% bounds at record %,d and, %s, still rejects a constant "
+                            + "relationship; its path bends most at record %,d.",
+                    b.cusumFirstReject(), span, b.cusumBreakRecord()));
+        } else {
+            s.append(String.format(Locale.ROOT, "the CUSUM of squares of the exact fit's recursive residuals (Brown, Durbin & "
+                            + "Evans; statsmodels' RecursiveLS) first left its 5%% band at record %,d and, %s, still rejects a "
+                            + "constant relationship: the size of the errors changed, most at record %,d, and often the weights with it.",
+                    b.cusumSquaresFirstReject(), span, b.cusumSquaresBreakRecord()));
+        }
+        final List<String> tracking = names(standings, t -> t.config().schedule() == LearnerConfig.ScheduleKind.CONSTANT
+                && !t.config().average() && t.config().optimizer() != LearnerConfig.OptimizerKind.ADAGRAD);
+        s.append(" The exact fit averages over the relationship before and after the change and describes neither. ");
+        if (tracking.isEmpty()) {
+            s.append(String.format(Locale.ROOT, "A learner that forgets old records (a constant learning rate without averaging) "
+                    + "or one restarted after record %,d settles on the current relationship, not on the average, so part of its "
+                    + "gap to the exact fit is then the change, not a failure of the learner.", at));
+        } else {
+            s.append(String.format(Locale.ROOT, "A learner that forgets old records, as a constant learning rate does (%s), settles "
+                    + "on the current relationship, not on the average, so part of its gap to the exact fit is the change, not a "
+                    + "failure of the learner.", join(tracking)));
+        }
+        s.append(String.format(Locale.ROOT, " To hold the learners against the current relationship, give the exact fit "
+                + "forgetting (model.forgetting, or --forgetting λ < 1) or restart the model after record %,d.", at));
+        findings.add(Finding.data(STRUCTURAL_BREAK, s.toString(), List.of()));
     }
 
     private static void interpolation(Model model, ExactReport exact, Conditioning c, List<Standing> standings, List<Finding> findings) {

@@ -91,6 +91,9 @@ public final class StreamingLeastSquares {
 
     private final double[] row;
 
+    /** √w·e of the last record rotated in by {@link #update}, or NaN; see {@link #recursiveResidual()}. */
+    private double recursiveResidual = Double.NaN;
+
     public StreamingLeastSquares(int features, LeastSquaresOptions options) {
         if (features < 0) {
             throw new IllegalArgumentException("feature count must be >= 0, got " + features);
@@ -169,6 +172,8 @@ public final class StreamingLeastSquares {
         final double weight = GentlemanRotation.include(rbar, pivots, row, 1.0, 0, p);
         final double residual = row[p];
         residualSumOfSquares += weight * residual * residual;
+        // w_t = √w·e: the standardized recursive residual, whose square is this record's share of RSS*
+        recursiveResidual = predictable ? Math.sqrt(weight) * residual : Double.NaN;
         target.add(y);
         count++;
         effectiveCount += 1.0;
@@ -177,6 +182,33 @@ public final class StreamingLeastSquares {
             recentre();
         }
         return predictable ? y - residual : Double.NaN;
+    }
+
+    /**
+     * The standardized recursive residual of the last record {@link #update} rotated in (Brown, Durbin
+     * &amp; Evans 1975; statsmodels' {@code RecursiveLSResults.resid_recursive}):
+     * <pre>
+     *   w_t = (y_t − x_tᵀθ*_(t−1)) / √(1 + x_tᵀ(X_(t−1)ᵀX_(t−1))⁻¹x_t) = √w · e
+     * </pre>
+     * with e and w the residual and the weight the rotation leaves ({@link GentlemanRotation}); w_t² is
+     * what the record added to RSS*. Free: no solve. Under a constant relationship with independent
+     * N(0, σ²) noise the w_t are independent N(0, σ²), which is what {@link StructuralBreaks} tests.
+     * With forgetting it is the weighted recursion's innovation, standardized the same way.
+     *
+     * @return w_t, or NaN when the factor was not certified full rank before the record (the same
+     *         screen that certifies back-substitution), with a ridge penalty (the factor is the
+     *         unpenalized fit's, so e is not the ridge fit's error), and before any record
+     */
+    public double recursiveResidual() {
+        return recursiveResidual;
+    }
+
+    /**
+     * Whether the factor is certified full rank now: the scaled pivots are all above √ε, so that
+     * back-substitution is accurate and the next record has a recursive residual. O(p), no solve.
+     */
+    public boolean certifiedFullRank() {
+        return count > 0 && MinimumNormSolver.pivotsCertifyFullRank(pivots, columnSumOfSquares);
     }
 
     /**
