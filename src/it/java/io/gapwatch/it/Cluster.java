@@ -44,6 +44,7 @@ final class Cluster {
     final String predictions = "pred-" + id;
     final String reports = "rep-" + id;
     final String deadLetters = "dlq-" + id;
+    final String weights = "weights-" + id;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -62,6 +63,7 @@ final class Cluster {
         config.put("predictions.topic", predictions);
         config.put("reports.topic", reports);
         config.put("dead.letter.topic", deadLetters);
+        config.put("weights.topic", weights);
         config.put("http.port", "0");
         config.put("state.dir", stateDir.toString());
         config.put("report.interval.ms", "600000");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.gapwatch.app.Gapwatch;
 import io.gapwatch.app.GapwatchService;
+import io.gapwatch.app.ObservationSender;
 import io.gapwatch.avro.DeadLetter;
 import io.gapwatch.avro.Observation;
 import io.gapwatch.avro.RejectReason;
@@ -150,6 +151,64 @@ class StreamProcessorIT {
             // every number: exact fit, each learner, the findings, equal to the last bit (JSON writes doubles exactly)
             assertSameNumbers(normalized(stream), replay(csv));
             assertThat(stream.get("learners").fieldNames()).toIterable().containsExactly("sgd", "adam");
+        }
+    }
+
+    /**
+     * A training job publishes its weights to the weights topic while the processor learns the same
+     * records: the model's report holds them as an external learner, judged exactly as replay
+     * --weights judges the same weights against the same records; weights for no model, or of the
+     * wrong dimension, are dead-lettered with their own reasons.
+     */
+    @ParameterizedTest
+    @EnumSource(KafkaBackend.class)
+    void shouldJudgeTheWeightsATrainingJobPublishesAsReplayDoes(KafkaBackend backend) throws Exception {
+        final Cluster cluster = new Cluster(backend);
+        final Path dir = Cluster.tempDir("gapwatch-it-");
+        final Path csv = csv(dir, 500, 4);
+        final String weights = "{\"learner\": \"mine\", \"step\": 7, \"intercept\": 2.0, \"weights\": [1.0, 0.0, -3.0, 0.0, 0.5]}";
+        try (GapwatchService service = cluster.start(cluster.config(dir.resolve("state"), Map.of()))) {
+            final int exit = Gapwatch.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
+                    .execute("produce", "--csv", csv.toString(), "--target", "y", "--model", "m",
+                            "--bootstrap", cluster.bootstrap, "--topic", cluster.observations);
+            assertThat(exit).isZero();
+            model(cluster, service, "m", 500);
+            final ObservationSender.Deliveries deliveries = new ObservationSender.Deliveries();
+            try (var producer = cluster.producer()) {
+                producer.send(new ProducerRecord<>(cluster.weights, "m", weights.getBytes(StandardCharsets.UTF_8)), deliveries);
+                producer.send(new ProducerRecord<>(cluster.weights, "nobody", weights.getBytes(StandardCharsets.UTF_8)), deliveries);
+                producer.send(new ProducerRecord<>(cluster.weights, "m",
+                        "{\"learner\": \"short\", \"weights\": [1.0]}".getBytes(StandardCharsets.UTF_8)), deliveries);
+                producer.flush();
+            }
+            deliveries.check(3, cluster.weights);
+            final JsonNode[] judged = new JsonNode[1];
+            Cluster.await("the external learner in the model's report", Duration.ofSeconds(60), () -> {
+                try {
+                    judged[0] = JSON.readTree(cluster.get(service, "/models/m").body());
+                    return judged[0].get("learners").has("mine");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            final List<DeadLetter> letters = cluster.readAll(cluster.deadLetters, 2, Duration.ofSeconds(60)).stream()
+                    .map(r -> Codecs.decode(r.value(), DeadLetter.class)).toList();
+            assertThat(letters).extracting(DeadLetter::getReason).containsExactlyInAnyOrder(RejectReason.UNKNOWN_MODEL, RejectReason.WRONG_DIMENSION);
+            assertThat(letters).allSatisfy(l -> assertThat(l.getSourceTopic().toString()).isEqualTo(cluster.weights));
+
+            // replay --weights on the same records judges the same weights to the same numbers
+            final Path file = dir.resolve("mine.json");
+            Files.writeString(file, "{\"name\": \"mine\", \"intercept\": 2.0, \"weights\": [1.0, 0.0, -3.0, 0.0, 0.5]}");
+            final Path out = dir.resolve("replay.json");
+            assertThat(Gapwatch.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))
+                    .execute("replay", "--csv", csv.toString(), "--target", "y", "--learner", "sgd:optimizer=sgd,lr=0.01",
+                            "--learner", "adam:optimizer=adam,lr=0.001", "--weights", file.toString(), "--json", out.toString())).isZero();
+            final JsonNode replayed = JSON.readTree(out.toFile()).get("learners").get("mine");
+            final JsonNode streamed = judged[0].get("learners").get("mine");
+            assertThat(streamed.get("optimizer").asText()).isEqualTo("external");
+            for (String field : List.of("r2", "r2_gap", "excess_mse", "weight_gap", "weight_gap_null")) {
+                assertThat(streamed.get(field)).as(field).isEqualTo(replayed.get(field));
+            }
         }
     }
 

@@ -55,6 +55,7 @@ public final class GapwatchConfig extends AbstractConfig {
     public static final String PREDICTIONS_TOPIC = "predictions.topic";
     public static final String REPORTS_TOPIC = "reports.topic";
     public static final String DEAD_LETTER_TOPIC = "dead.letter.topic";
+    public static final String WEIGHTS_TOPIC = "weights.topic";
     public static final String TOPICS_PARTITIONS = "topics.partitions";
     public static final String TOPICS_REPLICATION_FACTOR = "topics.replication.factor";
     public static final String PROCESSING_GUARANTEE = "processing.guarantee";
@@ -91,6 +92,11 @@ public final class GapwatchConfig extends AbstractConfig {
                     "Every observation's predictions, made before learning from it.")
             .define(REPORTS_TOPIC, Type.STRING, "gapwatch-reports", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Each model's diagnosis, every report.interval.ms and every report.every.records records.")
+            .define(WEIGHTS_TOPIC, Type.STRING, "gapwatch-weights", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
+                    "Input topic of weights your own training job publishes while it trains (key: model id; value: Avro "
+                            + "WeightsUpdate or JSON {\"learner\", \"step\", \"intercept\", \"weights\"}): each learner name "
+                            + "becomes an external learner of the model, judged against its exact fit as each update arrives. "
+                            + "Co-partitioned with observations.topic (same key, same partition count; checked at start-up).")
             .define(DEAD_LETTER_TOPIC, Type.STRING, "gapwatch-dead-letters", new ConfigDef.NonEmptyString(), Importance.MEDIUM,
                     "Records that could not be used, with the reason.")
             .define(TOPICS_PARTITIONS, Type.INT, 4, Range.atLeast(1), Importance.LOW,
@@ -429,7 +435,7 @@ public final class GapwatchConfig extends AbstractConfig {
     /** What the topology needs, resolved from these settings. */
     public io.gapwatch.stream.StreamSettings streamSettings() {
         return new io.gapwatch.stream.StreamSettings(getString(OBSERVATIONS_TOPIC), getString(PREDICTIONS_TOPIC),
-                getString(REPORTS_TOPIC), getString(DEAD_LETTER_TOPIC), modelOptions(), this::specFor,
+                getString(REPORTS_TOPIC), getString(DEAD_LETTER_TOPIC), getString(WEIGHTS_TOPIC), modelOptions(), this::specFor,
                 getLong(REPORT_INTERVAL_MS), getLong(REPORT_EVERY_RECORDS), getLong(SNAPSHOT_LAG_RECORDS), getLong(SNAPSHOT_LAG_MS),
                 getInt(KEY_MAX_BYTES), getInt(FEATURES_MAX), "json".equals(getString(OUTPUT_FORMAT)),
                 getLong(MODELS_CACHE_MAX_BYTES), getDouble(REPORT_SHARE), getInt(HISTORY_POINTS), io.gapwatch.stream.FaultInjection.NONE,

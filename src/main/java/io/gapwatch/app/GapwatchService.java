@@ -245,6 +245,17 @@ public final class GapwatchService implements AutoCloseable {
         return adminSettings;
     }
 
+    /**
+     * Why the weights topic cannot be read beside the observations, or null: a model's weights must
+     * reach the task that holds the model, so both topics need the same partition count (and keys).
+     */
+    static String coPartitioningProblem(String weights, int weightPartitions, String observations, int observationPartitions) {
+        return weightPartitions == observationPartitions ? null
+                : "weights.topic " + weights + " has " + weightPartitions + " partitions and observations.topic " + observations
+                        + " has " + observationPartitions + ": they must be co-partitioned (same key, same partition count); "
+                        + "recreate " + weights + " with " + observationPartitions + " partitions or name another weights.topic";
+    }
+
     /** Creates the topics gapwatch reads and writes when they do not exist yet. */
     static void createMissingTopics(GapwatchConfig config, String bootstrap) throws InterruptedException {
         try (Admin admin = Admin.create(adminSettings(config, bootstrap))) {
@@ -260,6 +271,23 @@ public final class GapwatchService implements AutoCloseable {
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
                 LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+            }
+            // the weights topic: created with the observations' partition count, or checked to have it
+            final String observations = config.getString(GapwatchConfig.OBSERVATIONS_TOPIC);
+            final String weights = config.getString(GapwatchConfig.WEIGHTS_TOPIC);
+            final int partitions = admin.describeTopics(List.of(observations)).allTopicNames().get(30, TimeUnit.SECONDS)
+                    .get(observations).partitions().size();
+            if (!existing.contains(weights)) {
+                admin.createTopics(List.of(new NewTopic(weights, partitions, config.getShort(GapwatchConfig.TOPICS_REPLICATION_FACTOR))))
+                        .all().get(30, TimeUnit.SECONDS);
+                LOG.info("created topic {} with {} partitions, as {} has", weights, partitions, observations);
+            } else {
+                final int weightPartitions = admin.describeTopics(List.of(weights)).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .get(weights).partitions().size();
+                final String problem = coPartitioningProblem(weights, weightPartitions, observations, partitions);
+                if (problem != null) {
+                    throw new UserError(problem);
+                }
             }
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {

@@ -325,7 +325,7 @@ public final class HttpApi implements AutoCloseable {
         if (model == null) {
             return new Response(404, JSON, error("no model '" + id + "' here"));
         }
-        return new Response(200, JSON, bytes(ReportJson.summary(id, null, window, Diagnostics.report(model))));
+        return new Response(200, JSON, bytes(ReportJson.summary(id, null, window, Diagnostics.report(model, reader.external(streams, id)))));
     }
 
     /*

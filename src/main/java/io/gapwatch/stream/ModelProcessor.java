@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.gapwatch.avro.ModelState;
 import io.gapwatch.avro.RejectReason;
+import io.gapwatch.avro.WeightsUpdate;
 import io.gapwatch.engine.Model;
 import io.gapwatch.engine.ModelSpec;
 import io.gapwatch.engine.diagnostics.Diagnostics;
@@ -58,7 +59,7 @@ import java.util.List;
  * stays within {@code report.share} of the thread's time (a credit that elapsed time refills). The
  * walk reads the store, not the cache, so a model the cache let go still reports.
  */
-final class ModelProcessor implements Processor<String, Observation, Object, Object> {
+final class ModelProcessor implements Processor<String, Object, Object, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelProcessor.class);
 
@@ -75,6 +76,7 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
     private KeyValueStore<String, byte[]> snapshots;
     private KeyValueStore<String, byte[]> pending;
     private KeyValueStore<String, byte[]> history;
+    private KeyValueStore<String, byte[]> external;
     // Pending records not yet in the local store: one putAll per batch costs a fraction of a put per record.
     private final List<org.apache.kafka.streams.KeyValue<String, byte[]>> unwritten = new ArrayList<>();
     private static final int PENDING_BATCH = 512;
@@ -146,6 +148,7 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
         this.snapshots = context.getStateStore(StreamSettings.SNAPSHOTS_STORE);
         this.pending = context.getStateStore(StreamSettings.PENDING_STORE);
         this.history = context.getStateStore(StreamSettings.HISTORY_STORE);
+        this.external = context.getStateStore(StreamSettings.EXTERNAL_STORE);
         this.progress = context.getStateStore(StreamSettings.PROGRESS_STORE);
         // caches only: the stores are the truth. Maintenance runs on this thread, so an eviction
         // never races the stream thread's use of a model.
@@ -293,7 +296,67 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
     }
 
     @Override
-    public void process(Record<String, Observation> record) {
+    public void process(Record<String, Object> record) {
+        if (record.value() instanceof WeightsDecodeProcessor.Weights weights) {
+            weights(weights, record.timestamp());
+        } else {
+            observe(record.withValue((Observation) record.value()));
+        }
+    }
+
+    /**
+     * A training job's weights: kept as the model's external learner of that name (the latest
+     * update replaces the one before) and judged at once against the exact fit as it stands at
+     * this point of the stream, in a report like any other. Weights for a model without records,
+     * or that do not fit it, go to the dead-letter topic with the reason. The input offset and
+     * progress are the observations' and stay untouched.
+     */
+    private void weights(WeightsDecodeProcessor.Weights w, long timestamp) {
+        final String id = w.model();
+        final Slot slot;
+        try {
+            slot = models.getIfPresent(id) != null ? models.getIfPresent(id) : load(id, input());
+        } catch (RuntimeException e) {
+            LOG.warn("model '{}': its state could not be read for weights ({})", id, e.toString(), e);
+            rejectWeights(w, timestamp, RejectReason.PROCESSING_FAILED, "model '" + id + "': its state could not be read: " + e);
+            return;
+        }
+        if (slot == null || slot.model.count() == 0) {
+            rejectWeights(w, timestamp, RejectReason.UNKNOWN_MODEL, "no model '" + id + "' has learned a record yet: weights are "
+                    + "judged against its exact fit, so its observations come first (or the key is not the model's id)");
+            return;
+        }
+        models.put(id, slot);
+        final io.gapwatch.engine.diagnostics.ExternalWeights judged = WeightsDecodeProcessor.external(w.update());
+        try {
+            judged.checkFits(slot.model);
+        } catch (IllegalArgumentException e) {
+            final boolean dimension = judged.weights().length != slot.model.featureNames().size();
+            rejectWeights(w, timestamp, dimension ? RejectReason.WRONG_DIMENSION : RejectReason.WEIGHTS_REJECTED,
+                    "model '" + id + "': " + e.getMessage());
+            return;
+        }
+        if (slot.learnerNames.contains(judged.name())) {
+            rejectWeights(w, timestamp, RejectReason.WEIGHTS_REJECTED, "model '" + id + "' has its own learner '" + judged.name()
+                    + "': give the external weights another name");
+            return;
+        }
+        final List<WeightsUpdate> known = ModelExternal.read(external, id);
+        if (known.size() >= ModelExternal.MAX_PER_MODEL && known.stream().noneMatch(u -> u.getLearner().equals(judged.name()))) {
+            rejectWeights(w, timestamp, RejectReason.WEIGHTS_REJECTED, "model '" + id + "' already has "
+                    + ModelExternal.MAX_PER_MODEL + " external learners, the most one model keeps: reuse a name");
+            return;
+        }
+        ModelExternal.put(external, id, w.update());
+        report(id, slot.model, slot, timestamp);
+    }
+
+    private void rejectWeights(WeightsDecodeProcessor.Weights w, long timestamp, RejectReason reason, String message) {
+        DecodeProcessor.deadLetter(context, settings, listener, w.rawKey(), w.rawValue(), timestamp,
+                new Rejection(reason, message, w.model()));
+    }
+
+    private void observe(Record<String, Observation> record) {
         final Observation o = record.value();
         final String id = o.model();
         final Slot slot;
@@ -595,7 +658,7 @@ final class ModelProcessor implements Processor<String, Observation, Object, Obj
     private void report(String id, Model model, Slot slot, long timestamp) {
         final ModelReport report;
         try {
-            report = Diagnostics.report(model);
+            report = Diagnostics.report(model, ModelExternal.weights(external, id));
         } catch (RuntimeException e) {
             LOG.warn("model '{}': its report failed ({}); the model goes on", id, e.toString(), e);
             markReported(id, model.count(), timestamp, slot);

@@ -48,6 +48,11 @@ public final class ModelReader {
         return ModelHistory.read(store(streams, StreamSettings.HISTORY_STORE), id);
     }
 
+    /** The model's external learners (the weights its training jobs published), as the engine judges them. */
+    public List<io.gapwatch.engine.diagnostics.ExternalWeights> external(KafkaStreams streams, String id) {
+        return ModelExternal.weights(store(streams, StreamSettings.EXTERNAL_STORE), id);
+    }
+
     /** The model's latest history point, or null. */
     public io.gapwatch.avro.HistoryPoint latest(KafkaStreams streams, String id) {
         return ModelHistory.latest(store(streams, StreamSettings.HISTORY_STORE), id);

@@ -36,18 +36,11 @@ final class ObservationDecoder {
     }
 
     Result decode(byte[] key, byte[] value) {
-        if (key == null || key.length == 0) {
-            return Result.rejected(RejectReason.EMPTY_KEY, "the record has no key: the key names the model");
-        }
-        if (key.length > maxKeyBytes) {
-            return Result.rejected(RejectReason.OVERSIZED_KEY, "the key has " + key.length + " bytes; model ids have at most " + maxKeyBytes);
+        final Rejection badKey = keyProblem(key, maxKeyBytes);
+        if (badKey != null) {
+            return new Result(null, badKey);
         }
         final String model = new String(key, StandardCharsets.UTF_8);
-        for (int i = 0; i < model.length(); i++) {
-            if (Character.isISOControl(model.charAt(i))) {
-                return Result.rejected(RejectReason.UNDECODABLE, "the key contains a control character at position " + i);
-            }
-        }
         final Result result = decodeValue(model, key, value);
         return result.rejection() == null ? result : new Result(null, result.rejection().about(model));
     }
@@ -137,7 +130,24 @@ final class ObservationDecoder {
         return new Result(new Observation(model, features, target, eventTime, recordId, key, value), null);
     }
 
-    private static Rejection checkValue(double v, String what) {
+    /** Why a record's key cannot name a model (observations and weights alike), or null when it can. */
+    static Rejection keyProblem(byte[] key, int maxKeyBytes) {
+        if (key == null || key.length == 0) {
+            return new Rejection(RejectReason.EMPTY_KEY, "the record has no key: the key names the model");
+        }
+        if (key.length > maxKeyBytes) {
+            return new Rejection(RejectReason.OVERSIZED_KEY, "the key has " + key.length + " bytes; model ids have at most " + maxKeyBytes);
+        }
+        final String model = new String(key, StandardCharsets.UTF_8);
+        for (int i = 0; i < model.length(); i++) {
+            if (Character.isISOControl(model.charAt(i))) {
+                return new Rejection(RejectReason.UNDECODABLE, "the key contains a control character at position " + i);
+            }
+        }
+        return null;
+    }
+
+    static Rejection checkValue(double v, String what) {
         if (!Double.isFinite(v)) {
             return new Rejection(RejectReason.NON_FINITE, what + " is " + v);
         }

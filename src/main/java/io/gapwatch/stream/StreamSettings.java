@@ -23,6 +23,7 @@ public record StreamSettings(
         String predictionsTopic,
         String reportsTopic,
         String deadLetterTopic,
+        String weightsTopic,
         ModelOptions modelOptions,
         Function<String, ModelSpec> specFor,
         long reportIntervalMs,
@@ -46,17 +47,19 @@ public record StreamSettings(
     public static final String PROGRESS_STORE = "gapwatch-progress";
     /** Store of each model's history: one point per report, at most historyPoints a model (changelogged). */
     public static final String HISTORY_STORE = "gapwatch-history";
+    /** Store of each model's external learners: the latest weights of each (changelogged). */
+    public static final String EXTERNAL_STORE = "gapwatch-external";
 
     /** The same settings with another fault seam (for tests). */
     public StreamSettings withFaults(FaultInjection injected) {
-        return new StreamSettings(observationsTopic, predictionsTopic, reportsTopic, deadLetterTopic, modelOptions, specFor,
+        return new StreamSettings(observationsTopic, predictionsTopic, reportsTopic, deadLetterTopic, weightsTopic, modelOptions, specFor,
                 reportIntervalMs, reportEveryRecords, snapshotLagRecords, snapshotLagMs, keyMaxBytes, featuresMax, json, cacheMaxBytes,
                 reportShare, historyPoints, injected, inputLog);
     }
 
     /** The same settings reading the input back through {@code log}. */
     public StreamSettings withInputLog(InputLog.Factory log) {
-        return new StreamSettings(observationsTopic, predictionsTopic, reportsTopic, deadLetterTopic, modelOptions, specFor,
+        return new StreamSettings(observationsTopic, predictionsTopic, reportsTopic, deadLetterTopic, weightsTopic, modelOptions, specFor,
                 reportIntervalMs, reportEveryRecords, snapshotLagRecords, snapshotLagMs, keyMaxBytes, featuresMax, json, cacheMaxBytes,
                 reportShare, historyPoints, faults, log);
     }

@@ -22,6 +22,8 @@ public final class TopologyFactory {
 
     static final String SOURCE = "observations";
     static final String DECODE = "decode";
+    static final String WEIGHTS_SOURCE = "weights";
+    static final String WEIGHTS_DECODE = "decode-weights";
     static final String MODEL = "model";
     static final String PREDICTIONS = "predictions";
     static final String REPORTS = "reports";
@@ -34,7 +36,10 @@ public final class TopologyFactory {
         final Topology topology = new Topology();
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), settings.observationsTopic());
         topology.addProcessor(DECODE, () -> new DecodeProcessor(settings, listener), SOURCE);
-        topology.addProcessor(MODEL, () -> new ModelProcessor(settings, listener), DECODE);
+        // the training jobs' weights: the same key and partition count as the observations, so one task holds both of a model
+        topology.addSource(WEIGHTS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), settings.weightsTopic());
+        topology.addProcessor(WEIGHTS_DECODE, () -> new WeightsDecodeProcessor(settings, listener), WEIGHTS_SOURCE);
+        topology.addProcessor(MODEL, () -> new ModelProcessor(settings, listener), DECODE, WEIGHTS_DECODE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamSettings.SNAPSHOTS_STORE),
                 Serdes.String(), Serdes.ByteArray()), MODEL);
         // not changelogged: the input topic already holds these records; locally they spare re-reading it
@@ -46,9 +51,13 @@ public final class TopologyFactory {
         // one point per report, changelogged like the snapshots: the pages' charts survive a restart and a move
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamSettings.HISTORY_STORE),
                 Serdes.String(), Serdes.ByteArray()), MODEL);
+        // each model's external learners, the latest weights of each: changelogged, they move with the model
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StreamSettings.EXTERNAL_STORE),
+                Serdes.String(), Serdes.ByteArray()), MODEL);
         topology.addSink(PREDICTIONS, settings.predictionsTopic(), new StringSerializer(), new ByteArraySerializer(), MODEL);
         topology.addSink(REPORTS, settings.reportsTopic(), new StringSerializer(), new ByteArraySerializer(), MODEL);
-        topology.addSink(DEAD_LETTERS, settings.deadLetterTopic(), new ByteArraySerializer(), new ByteArraySerializer(), DECODE, MODEL);
+        topology.addSink(DEAD_LETTERS, settings.deadLetterTopic(), new ByteArraySerializer(), new ByteArraySerializer(), DECODE,
+                WEIGHTS_DECODE, MODEL);
         return topology;
     }
 }

@@ -87,7 +87,7 @@ class ModelTopologyTest {
     /** @param snapshotLag snapshot.lag.records: input offsets a model's oldest unsnapshotted record may lie behind */
     StreamSettings settings(int snapshotLag, long reportEvery, Function<String, Map<String, LearnerConfig>> learners,
                             Function<String, List<String>> features) {
-        return new StreamSettings("obs", "pred", "rep", "dlq", ModelOptions.DEFAULTS,
+        return new StreamSettings("obs", "pred", "rep", "dlq", "weights", ModelOptions.DEFAULTS,
                 id -> new io.gapwatch.engine.ModelSpec(features.apply(id), ModelOptions.DEFAULTS, learners.apply(id)),
                 60_000L, reportEvery, snapshotLag, 3_600_000L, 64, 2000, false, 64L << 20, 0.2, 600, FaultInjection.NONE, testLog);
     }
@@ -175,13 +175,62 @@ class ModelTopologyTest {
     }
 
     /**
+     * A training job's weights on the weights topic: judged at once against the exact fit as it
+     * stands, in a report beside the model's own learners (optimizer "external"), kept across a
+     * restart; weights that cannot be judged go to the dead-letter topic, each with its reason.
+     */
+    @Test
+    void shouldJudgeATrainingJobsWeightsAsTheyArriveAndDeadLetterThoseThatDoNotFit() {
+        open(settings(1000, 1_000_000, id -> LearnerConfig.defaultSet(), id -> null));
+        final TestInputTopic<byte[], byte[]> weights = driver.createInputTopic("weights", new ByteArraySerializer(), new ByteArraySerializer());
+        final double[][] rows = rows(40, 2, 9);
+        for (double[] row : rows) {
+            input.pipeInput(key("m"), avro(row[2], row[0], row[1]));
+        }
+        // the exact fit of these rows is about y = 1 + 2·x1 − x2: a job near it, then one far from it
+        weights.pipeInput(key("m"), json("{\"learner\": \"torch\", \"step\": 10, \"intercept\": 1.0, \"weights\": [2.0, -1.0]}"));
+        weights.pipeInput(key("m"), io.gapwatch.stream.Codecs.encode(io.gapwatch.avro.WeightsUpdate.newBuilder()
+                .setLearner("far").setStep(null).setIntercept(null).setWeights(List.of(0.0, 0.0)).build()));
+        final List<io.gapwatch.avro.ModelDiagnosis> judged = reports.readValuesToList().stream()
+                .map(b -> Codecs.decode(b, io.gapwatch.avro.ModelDiagnosis.class)).toList();
+        assertThat(judged).hasSize(2);
+        final var near = judged.get(1).getLearners().get("torch");
+        final var far = judged.get(1).getLearners().get("far");
+        assertThat(judged.get(1).getLearners().keySet()).containsExactly("sgd", "adam", "far", "torch");
+        assertThat(near.getOptimizer()).isEqualTo("external");
+        assertThat(near.getExcessMse()).isLessThan(0.01 * far.getExcessMse());
+        assertThat(judged.get(1).getRecords()).isEqualTo(40);
+
+        weights.pipeInput(key("nobody"), json("{\"learner\": \"torch\", \"weights\": [1.0, 2.0]}"));
+        weights.pipeInput(key("m"), json("{\"learner\": \"torch\", \"weights\": [1.0, 2.0, 3.0]}"));
+        weights.pipeInput(key("m"), json("{\"learner\": \"sgd\", \"weights\": [1.0, 2.0]}"));
+        weights.pipeInput(key("m"), json("{\"learner\": \"torch\", \"weights\": [1.0, NaN]}"));
+        weights.pipeInput(key("m"), json("{\"learner\": \"torch\", \"weights\": [1.0, 1e200]}"));
+        weights.pipeInput(key("m"), json("{\"weights\": [1.0, 2.0]}"));
+        final List<DeadLetter> letters = deadLetters.readValuesToList().stream().map(b -> Codecs.decode(b, DeadLetter.class)).toList();
+        assertThat(letters).extracting(DeadLetter::getReason).containsExactly(RejectReason.UNKNOWN_MODEL, RejectReason.WRONG_DIMENSION,
+                RejectReason.WEIGHTS_REJECTED, RejectReason.UNDECODABLE, RejectReason.OUT_OF_RANGE, RejectReason.UNDECODABLE);
+        assertThat(letters.get(0).getSourceTopic()).isEqualTo("weights");
+        assertThat(letters.get(1).getMessage()).contains("3 weights where the model has 2 features");
+        assertThat(letters.get(2).getMessage()).contains("its own learner 'sgd'");
+        assertThat(reports.readValuesToList()).as("nothing judged from a rejected record").isEmpty();
+
+        restart(settings(1000, 1_000_000, id -> LearnerConfig.defaultSet(), id -> null));
+        final TestInputTopic<byte[], byte[]> again = driver.createInputTopic("weights", new ByteArraySerializer(), new ByteArraySerializer());
+        again.pipeInput(key("m"), json("{\"learner\": \"torch\", \"step\": 20, \"intercept\": 1.0, \"weights\": [2.0, -1.0]}"));
+        final io.gapwatch.avro.ModelDiagnosis after = Codecs.decode(reports.readValuesToList().get(0), io.gapwatch.avro.ModelDiagnosis.class);
+        assertThat(after.getLearners().keySet()).as("the external learners survive a restart").containsExactly("sgd", "adam", "far", "torch");
+        assertThat(after.getLearners().get("torch").getExcessMse()).isEqualTo(near.getExcessMse());
+    }
+
+    /**
      * One history point per report, the report's own numbers, and never more than history.points:
      * when full, the older half is thinned, so the first point and the latest ones stay.
      */
     @Test
     void shouldKeepOneHistoryPointPerReportThinningTheOlderHalfWhenFull() {
         final StreamSettings base = settings(1000, 10, id -> LearnerConfig.defaultSet(), id -> null);
-        open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(),
+        open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(), base.weightsTopic(),
                 base.modelOptions(), base.specFor(), base.reportIntervalMs(), base.reportEveryRecords(), base.snapshotLagRecords(),
                 base.snapshotLagMs(), base.keyMaxBytes(), base.featuresMax(), false, base.cacheMaxBytes(), base.reportShare(), 8,
                 FaultInjection.NONE, testLog));
@@ -324,7 +373,7 @@ class ModelTopologyTest {
     private Map<String, Map<String, byte[]>> storeContents() {
         final Map<String, Map<String, byte[]>> stores = new java.util.HashMap<>();
         for (String name : List.of(StreamSettings.SNAPSHOTS_STORE, StreamSettings.PENDING_STORE, StreamSettings.PROGRESS_STORE,
-                StreamSettings.HISTORY_STORE)) {
+                StreamSettings.HISTORY_STORE, StreamSettings.EXTERNAL_STORE)) {
             final Map<String, byte[]> copy = new java.util.HashMap<>();
             try (var it = driver.<String, byte[]>getKeyValueStore(name).all()) {
                 it.forEachRemaining(kv -> copy.put(kv.key, kv.value));
@@ -539,7 +588,7 @@ class ModelTopologyTest {
     @Test
     void shouldContinueBitForBitWhenTheCacheLetsModelsGo() throws IOException {
         final StreamSettings base = settings(7, 1_000_000, id -> LearnerConfig.defaultSet(), id -> null);
-        open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(),
+        open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(), base.weightsTopic(),
                 base.modelOptions(), base.specFor(), base.reportIntervalMs(), base.reportEveryRecords(), base.snapshotLagRecords(),
                 base.snapshotLagMs(), base.keyMaxBytes(), base.featuresMax(), false, 1L << 20, 1.0, base.historyPoints(), FaultInjection.NONE, testLog));
         final int d = 100; // about 100 KB a model: a 1 MiB cache holds a handful of the 20
@@ -612,7 +661,7 @@ class ModelTopologyTest {
     @Test
     void shouldWriteJsonOutputsWhenAskedTo() throws Exception {
         final StreamSettings base = settings();
-        open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(),
+        open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(), base.weightsTopic(),
                 base.modelOptions(), base.specFor(), base.reportIntervalMs(), 1, base.snapshotLagRecords(),
                 base.snapshotLagMs(), base.keyMaxBytes(), base.featuresMax(), true, base.cacheMaxBytes(), base.reportShare(), base.historyPoints(), base.faults(),
                 testLog));
