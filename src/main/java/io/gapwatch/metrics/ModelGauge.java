@@ -15,6 +15,12 @@ enum ModelGauge {
     EXACT_MSE("gapwatch.exact.mse", "In-sample MSE of the exact fit: the floor no learner can beat.", r -> r.exact().mse()),
     EXACT_WEIGHT_DRIFT("gapwatch.exact.weight.drift", "‖Δθ*‖ of the exact fit over the last window of records.",
             r -> r.exact().driftAbsolute()),
+    STRUCTURAL_BREAK("gapwatch.exact.structural.break", "1 while the CUSUM or CUSUM-of-squares test of the exact fit's recursive "
+            + "residuals rejects a constant relationship at 5% (Brown, Durbin & Evans), else 0; NaN while the test is off or warming up.",
+            r -> r.exact().structuralBreaks().status().judged() ? (r.exact().structuralBreaks().rejects() ? 1 : 0) : Double.NaN),
+    CUSUM_RATIO("gapwatch.exact.cusum.ratio", "The CUSUM's last value over its 5% bound there, |W_n| / 3a√m: above 1 the path ends "
+            + "outside its bounds (the test also rejects when it crossed earlier).",
+            r -> Math.abs(r.exact().structuralBreaks().cusum()) / r.exact().structuralBreaks().cusumBound()),
     CONDITION_NUMBER("gapwatch.model.condition.number", "σ_max/σ_min of the design (+Inf when rank-deficient).",
             r -> r.exact().conditioning().conditionNumber()),
     CONDITION_NUMBER_SCALED("gapwatch.model.condition.number.scaled", "The same with every column scaled to unit norm: collinearity, not units.",

@@ -36,6 +36,9 @@ public final class HistoryPoints {
                 .setConditionNumber(e.conditioning().conditionNumber())
                 .setConditionNumberStandardized(e.conditionNumberStandardized())
                 .setRank(e.conditioning().rank()).setDrift(e.driftAbsolute())
+                .setCusumRatio(Math.abs(e.structuralBreaks().cusum()) / e.structuralBreaks().cusumBound())
+                .setCusumSquaresRatio(e.structuralBreaks().cusumSquaresDeviation() / e.structuralBreaks().cusumSquaresBound())
+                .setStructuralBreak(e.structuralBreaks().rejects())
                 .build();
         final Map<String, LearnerPoint> learners = new LinkedHashMap<>();
         for (LearnerReport r : report.learners()) {

@@ -511,6 +511,20 @@
     }),
 
     {section: 'data', sectionTitle: 'The data and the weights'},
+    history({
+      key: 'breaks', title: 'Structural breaks: did the relationship change?',
+      caption: 'CUSUM (solid) and CUSUM of squares (dashed) of the exact fit\'s recursive residuals, each over its 5% bound (Brown, Durbin & Evans; statsmodels\' RecursiveLS), at every report. Above 1: that test rejects a constant relationship.',
+      applies: view => breakApplies(view),
+      note: view => breakNote(view),
+      yLabel: 'statistic / 5% bound', y: (view, data) => linearKind([1].concat(latestValues(data.series)), true),
+      series: view => [
+        {label: 'CUSUM', colour: EXACT_COLOUR, width: 2, values: view.history.map(p => finite(p.exact && p.exact.cusum_ratio))},
+        {label: 'CUSUM of squares', colour: EXACT_COLOUR, dash: [6, 4], width: 1.5,
+          values: view.history.map(p => finite(p.exact && p.exact.cusum_squares_ratio))},
+        {label: '5% bound', colour: '#b0b0b0', width: 1, values: view.history.map(() => 1)},
+      ],
+    }),
+
     {
       key: 'spectrum', title: 'Singular values of the design, raw and column-scaled',
       caption: 'Largest first, log scale. Raw σ in the features\' units; scaled: every column at unit norm. Raw far above scaled means a units problem, not collinearity. Shaded: below the rank tolerance, a direction the data does not determine.',
@@ -583,6 +597,28 @@
     const lo = Math.max(min == null ? f.tMin : min, f.lo);
     const hi = Math.min(max == null ? f.tMax : max, f.hi);
     return linearRange(false)(u, Math.min(lo, f.tMin), Math.max(hi, f.tMax));
+  }
+
+  // the chart, or why the test has nothing to draw, in the report's own terms
+  function breakApplies(view) {
+    if (view.history.some(p => p.exact && isNumber(num(p.exact.cusum_ratio)))) return true;
+    const e = view.diagnosis.exact || {};
+    switch (e.structural_break_test) {
+      case 'off_forgetting': return 'No break test: with forgetting (λ < 1) records weigh differently and the classical bounds do not apply.';
+      case 'off_ridge': return 'No break test: a ridge penalty biases the recursive residuals the bounds assume.';
+      case 'off_rank_lost': return 'No break test: the design lost full rank after the test started.';
+      default: return 'No break test yet: it runs on recursive residuals, one per record once every coefficient is determined'
+        + ' (rank ' + fmt(num(e.rank), 6) + ' of ' + fmt(num(e.parameters), 6) + ' so far), and draws from the second.';
+    }
+  }
+
+  // the finding's own words: where the relationship changed, as the report names it
+  function breakNote(view) {
+    const e = view.diagnosis.exact || {};
+    if (e.break_record == null) return null;
+    return 'The relationship changed around record ' + fmt(num(e.break_record), 6)
+      + (e.cusum_first_reject != null ? '; the CUSUM first crossed its bound at record ' + fmt(num(e.cusum_first_reject), 6) : '')
+      + (e.cusum_squares_first_reject != null ? '; the CUSUM of squares at record ' + fmt(num(e.cusum_squares_first_reject), 6) : '') + '.';
   }
 
   function predictionNote(view) {
