@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * time from the new start to RUNNING and to the first new prediction, and the records the restore
  * read back from the input topic (the processor's own counters).
  *
- * <p>Usage: {@code scripts/bench-restore.sh [records (1000000)] [snapshot.lag.records (100000)]}
+ * <p>Usage: {@code scripts/bench-restore.sh [records (1000000)] [snapshot.lag.records (100000)] [consumer.session.timeout.ms (45000)]}
  */
 public final class RestoreAfterKill {
 
@@ -48,6 +48,8 @@ public final class RestoreAfterKill {
     public static void main(String[] args) throws Exception {
         final int records = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         final String lag = args.length > 1 ? args[1] : "100000";
+        // the killed member holds its partitions until the group coordinator gives up on it: Kafka's default is 45 s
+        final String session = args.length > 2 ? args[2] : "45000";
         final int total = records + records / 5; // the kill lands mid-stream: a fifth more to go
         final Path dir = EndToEndThroughput.tempDirectory("bench-restore");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(0, dir.resolve("kafka"), Map.of())) {
@@ -63,7 +65,8 @@ public final class RestoreAfterKill {
                     "bootstrap.servers=" + bootstrap, "application.id=bench-restore", "observations.topic=" + topic,
                     "predictions.topic=restore-pred", "reports.topic=restore-rep", "dead.letter.topic=restore-dlq",
                     "weights.topic=restore-weights", "http.port=" + port, "state.dir=" + dir.resolve("state"),
-                    "consumer.auto.offset.reset=earliest", "snapshot.lag.records=" + lag, ""));
+                    "consumer.auto.offset.reset=earliest", "snapshot.lag.records=" + lag,
+                    "consumer.session.timeout.ms=" + session, "consumer.heartbeat.interval.ms=" + Math.min(3000, Integer.parseInt(session) / 5), ""));
 
             final Process first = launch(config, dir.resolve("first.log"));
             final long learned = awaitCommitted(bootstrap, topic, records, Duration.ofMinutes(20));
@@ -80,9 +83,10 @@ public final class RestoreAfterKill {
                 final double predicted = (System.nanoTime() - start) / 1e9;
                 awaitCommitted(bootstrap, topic, total, Duration.ofMinutes(20));
                 final String metrics = get("http://127.0.0.1:" + port + "/metrics");
-                System.out.printf(Locale.ROOT, "| %,d records, %d models, d = %d, snapshot.lag.records %s | killed at %,d | RUNNING after %.1f s "
+                Files.copy(dir.resolve("second.log"), Path.of("target", "restore-after-kill.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                System.out.printf(Locale.ROOT, "| %,d records, %d models, d = %d, snapshot.lag.records %s, session timeout %s ms | killed at %,d | RUNNING after %.1f s "
                                 + "| first new prediction after %.1f s | models restored %s, records re-read from the input %s |%n",
-                        total, MODELS, D, lag, learned, running, predicted, counter(metrics, "gapwatch_restore_models_total"),
+                        total, MODELS, D, lag, session, learned, running, predicted, counter(metrics, "gapwatch_restore_models_total"),
                         counter(metrics, "gapwatch_restore_records_total"));
             } finally {
                 second.destroy();
