@@ -223,6 +223,9 @@ public final class ManyModelsThroughput {
                 "observations.topic", topic, "predictions.topic", id + "-pred", "reports.topic", id + "-rep",
                 "dead.letter.topic", id + "-dlq", "http.port", "0", "state.dir", state.toString(),
                 "consumer.auto.offset.reset", "earliest"));
+        // -Dbench.gapwatch.KEY=VALUE: a setting for these processors (e.g. consumer.session.timeout.ms)
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.gapwatch."))
+                .forEach(k -> settings.put(k.substring("bench.gapwatch.".length()), System.getProperty(k)));
         if (populate) { // process the whole topic, so that the stores (and their changelogs) hold every model, then stop
             try (GapwatchService first = GapwatchService.start(GapwatchConfig.of(settings), new PrintWriter(new StringWriter()))) {
                 waitCommitted(bootstrap, id, topic, Long.MAX_VALUE, Duration.ofMinutes(20));

@@ -63,6 +63,15 @@ class GapwatchConfigTest {
     }
 
     @Test
+    void shouldLetADeadInstancesPartitionsGoAfterTenSecondsUnlessTheUserSaysOtherwise() {
+        final String main = "main.consumer.session.timeout.ms";
+        assertThat(GapwatchService.streamsProperties(GapwatchConfig.of(Map.of()), "b:9092", "h:1"))
+                .containsEntry(main, GapwatchService.SESSION_TIMEOUT_MS).containsEntry("main.consumer.heartbeat.interval.ms", 2500);
+        assertThat(GapwatchService.streamsProperties(GapwatchConfig.of(Map.of("consumer.session.timeout.ms", "45000")), "b:9092", "h:1"))
+                .containsEntry("consumer.session.timeout.ms", "45000").doesNotContainKey(main);
+    }
+
+    @Test
     void shouldGiveOneModelItsOwnLearnersAndFeatures() {
         final GapwatchConfig config = GapwatchConfig.of(Map.of(
                 "learner.sgd.lr", "0.05",
