@@ -51,8 +51,13 @@ public final class TextSummary {
             out.printf(Locale.ROOT, "  structural break (5%%, %,d recursive residuals): CUSUM %s against ±%s%s; CUSUM of squares off its line "
                             + "by %s against %s%s%n", b.residuals(), num(b.cusum()), num(b.cusumBound()), verdict(b.cusumRejects(), b.cusumFirstReject()),
                     num(b.cusumSquaresDeviation()), num(b.cusumSquaresBound()), verdict(b.cusumSquaresRejects(), b.cusumSquaresFirstReject()));
+        } else if (b.status() == StructuralBreaks.Status.WARMING_UP && c.rank() < c.parameters()) {
+            // a design that never reaches full rank gives no recursive residual: "warming up" would wait for ever
+            out.printf(Locale.ROOT, "  structural break: no test until every coefficient is determined (rank %d of %d)%n",
+                    c.rank(), c.parameters());
         } else {
-            out.printf(Locale.ROOT, "  structural break: %s%n", b.status().code().replace('_', ' '));
+            out.printf(Locale.ROOT, "  structural break: %s (%,d recursive residuals; the test is judged from %d)%n",
+                    b.status().code().replace('_', ' '), b.residuals(), StructuralBreaks.MIN_RESIDUALS);
         }
         out.println();
 
