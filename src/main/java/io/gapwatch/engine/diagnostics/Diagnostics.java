@@ -154,12 +154,18 @@ public final class Diagnostics {
             final double gap = norm(difference);
             final double[] nullPart = projectOnto(difference, e.conditioning.nullBasis());
             final double alongNull = norm(nullPart);
+            // the identifiable part as a vector, not √(gap² − null²): when the whole gap lies along the
+            // null directions (the Keras question's Adam weights) the difference of squares leaves √ε·gap
+            final double[] identifiablePart = new double[p];
+            for (int k = 0; k < p; k++) {
+                identifiablePart[k] = difference[k] - nullPart[k];
+            }
             final double[] gradient = new double[p];
             exact.inSampleGradient(theta, gradient);
             return new Gap(exact.r2FromSse(sse), tss > 0 ? excessSse / tss : Double.NaN,
                     nEff > 0 ? sse / nEff : Double.NaN, nEff > 0 ? excessSse / nEff : Double.NaN,
                     gap, gap / norm(e.best),
-                    Math.sqrt(Math.max(0.0, gap * gap - alongNull * alongNull)), alongNull,
+                    norm(identifiablePart), alongNull,
                     norm(gradient), nullPart);
         }
     }

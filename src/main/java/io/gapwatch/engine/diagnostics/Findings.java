@@ -227,7 +227,9 @@ final class Findings {
                             + "constant relationship: the size of the errors changed, most at record %,d, and often the weights with it.",
                     b.cusumSquaresFirstReject(), span, b.cusumSquaresBreakRecord()));
         }
-        final List<String> tracking = names(standings, t -> !t.external() && t.config().schedule() == LearnerConfig.ScheduleKind.CONSTANT
+        // external weights have no settings gapwatch knows: whether they forget is not for it to say
+        final List<String> tracking = names(standings, t -> !t.external()
+                && t.config().schedule() == LearnerConfig.ScheduleKind.CONSTANT
                 && !t.config().average() && t.config().optimizer() != LearnerConfig.OptimizerKind.ADAGRAD);
         s.append(" The exact fit averages over the relationship before and after the change and describes neither. ");
         if (tracking.isEmpty()) {

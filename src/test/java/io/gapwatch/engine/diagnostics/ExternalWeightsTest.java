@@ -140,6 +140,8 @@ class ExternalWeightsTest {
         assertThat(r.r2()).isCloseTo(1.0, within(1e-14));
         assertThat(r.excessMse()).isLessThan(1e-26);
         assertThat(r.weightGapNull() / r.weightGap()).isCloseTo(1.0, within(1e-12));
+        // nothing of it identifiable, to rounding (√(gap² − null²) left √ε·gap = 7e-9 here)
+        assertThat(r.weightGapIdentifiable()).isLessThan(1e-14 * r.weightGap());
         assertThat(codes(judgement.findings())).containsExactly("not_identifiable:adam", "converged:adam");
         assertThat(judgement.findings().get(1).message()).contains("fit the records as well as the exact fit");
     }

@@ -3,6 +3,7 @@ package io.gapwatch.engine.exact;
 import io.gapwatch.engine.Model;
 import io.gapwatch.engine.ModelOptions;
 import io.gapwatch.engine.diagnostics.Diagnostics;
+import io.gapwatch.engine.diagnostics.ExternalWeights;
 import io.gapwatch.engine.diagnostics.Finding;
 import io.gapwatch.engine.diagnostics.FindingCode;
 import io.gapwatch.engine.diagnostics.ModelReport;
@@ -198,6 +199,21 @@ class StructuralBreaksTest {
         assertThat(finding.learner()).isNull();
         assertThat(finding.message()).contains("around record 28", "CUSUM", "at record 43", "5%", "forgetting",
                 "restart the model after record 28", "not a failure of the learner");
+    }
+
+    @Test
+    void shouldSayWhatABreakMeansWhenOnlyExternalWeightsAreJudged() {
+        // replay --weights with no learner on a design whose fit breaks (statsmodels' fair does): the
+        // finding asks no setting of weights whose optimizer gapwatch never saw
+        final Golden g = golden("nile");
+        final Model model = new Model(List.of(), ModelOptions.DEFAULTS, Map.of());
+        for (int t = 0; t < g.y().length; t++) {
+            model.observe(new double[0], g.y()[t]);
+        }
+        final ModelReport report = Diagnostics.report(model, List.of(new ExternalWeights("mine", 900.0, new double[0])));
+        final Finding finding = report.findings().stream().filter(f -> f.code() == FindingCode.STRUCTURAL_BREAK)
+                .findFirst().orElseThrow();
+        assertThat(finding.message()).contains("around record 28", "A learner that forgets old records").doesNotContain("mine");
     }
 
     @Test
