@@ -115,7 +115,8 @@ public final class TextSummary {
         if (rejects) {
             return String.format(Locale.ROOT, ", rejects (first at record %,d)", first);
         }
-        return first > 0 ? String.format(Locale.ROOT, ", within (rejected at record %,d)", first) : ", within";
+        // sequential monitoring crossed once, the test over every record so far does not: say both
+        return first > 0 ? String.format(Locale.ROOT, ", within over all records (the records up to %,d crossed it)", first) : ", within";
     }
 
     /** Six significant digits without trailing zeros: 1, 0.995479, 52276.5, 1.5e-07. */
