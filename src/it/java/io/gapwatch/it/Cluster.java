@@ -127,10 +127,10 @@ final class Cluster {
     void awaitTopics(Duration timeout) throws InterruptedException {
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                 Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            await("topics " + observations + ", " + predictions, timeout, () -> {
+            await("topics " + observations + ", " + predictions + ", " + reports + ", " + deadLetters + ", " + weights, timeout, () -> {
                 try {
                     return admin.listTopics().names().get(5, java.util.concurrent.TimeUnit.SECONDS)
-                            .containsAll(List.of(observations, predictions, reports, deadLetters));
+                            .containsAll(List.of(observations, predictions, reports, deadLetters, weights));
                 } catch (Exception e) {
                     return false;
                 }

@@ -3,6 +3,7 @@ package io.gapwatch.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.gapwatch.app.GapwatchService;
+import io.gapwatch.avro.ModelDiagnosis;
 import io.gapwatch.avro.Prediction;
 import io.gapwatch.engine.Model;
 import io.gapwatch.engine.ModelOptions;
@@ -40,24 +41,36 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Exactly-once, the hard way: a processor in its own JVM is killed with SIGKILL three times while it
  * works through a 200,000-record stream, and restarted each time. Afterwards every model equals an
- * uninterrupted run on the same records, bit for bit, and a read_committed reader of the predictions
- * topic sees each input record exactly once.
+ * uninterrupted run on the same records, bit for bit, a read_committed reader of the predictions
+ * topic sees each input record exactly once, and each model's history is its committed reports:
+ * one point per report count, none twice, none missing, each the report the engine makes there.
  */
 class CrashRecoveryIT {
 
     static final int MODELS = 4;
     static final int PER_MODEL = 50_000;
     static final int D = 4;
+    /**
+     * Reports every 1,000 records: 50 a model over the stream, plus the first interval tick's — a
+     * history the default history.points (600) holds whole. The stream lengths are multiples of
+     * it, so a model's last report is at its last record and a reader instance has none to make.
+     */
+    static final int REPORT_EVERY = 1000;
 
-    /** A stream of {@code perModel} records for each of {@link #MODELS} models, and what an uninterrupted run makes of it. */
-    record Stream(List<ProducerRecord<String, byte[]>> records, List<Model> expected, int perModel) {
+    /**
+     * A stream of {@code perModel} records for each of {@link #MODELS} models, what an uninterrupted
+     * run makes of it, and each model's records in order (features, then the target).
+     */
+    record Stream(List<ProducerRecord<String, byte[]>> records, List<Model> expected, int perModel, List<List<double[]>> rows) {
 
         static Stream of(Cluster cluster, int perModel) {
             final List<Model> expected = new ArrayList<>();
+            final List<List<double[]>> rows = new ArrayList<>();
             final Random random = new Random(7);
             final List<ProducerRecord<String, byte[]>> records = new ArrayList<>(MODELS * perModel);
             for (int m = 0; m < MODELS; m++) {
-                expected.add(new Model(StreamProcessorIT.names(D), ModelOptions.DEFAULTS, LearnerConfig.defaultSet()));
+                expected.add(fresh());
+                rows.add(new ArrayList<>(perModel));
             }
             for (int i = 0; i < perModel; i++) {
                 for (int m = 0; m < MODELS; m++) {
@@ -69,10 +82,18 @@ class CrashRecoveryIT {
                     }
                     y += 0.1 * random.nextGaussian();
                     expected.get(m).observe(x, y);
+                    final double[] row = java.util.Arrays.copyOf(x, D + 1);
+                    row[D] = y;
+                    rows.get(m).add(row);
                     records.add(cluster.record("model-" + m, StreamProcessorIT.avro(y, x)));
                 }
             }
-            return new Stream(records, expected, perModel);
+            return new Stream(records, expected, perModel, rows);
+        }
+
+        /** A model as the processor starts one of these: D features, the default options and learners. */
+        static Model fresh() {
+            return new Model(StreamProcessorIT.names(D), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
         }
 
         int total() {
@@ -97,7 +118,7 @@ class CrashRecoveryIT {
         final Cluster cluster = new Cluster(backend);
         final Path dir = Cluster.tempDir("gapwatch-crash-");
         final Map<String, String> config = cluster.config(dir.resolve("state"), Map.of(
-                "snapshot.lag.records", "2000", "report.every.records", "1000000", "topics.partitions", "4"));
+                "snapshot.lag.records", "2000", "report.every.records", Integer.toString(REPORT_EVERY), "topics.partitions", "4"));
         final Path file = configFile(cluster, dir, config);
         final Stream stream = Stream.of(cluster, PER_MODEL);
         final int total = stream.total();
@@ -144,7 +165,7 @@ class CrashRecoveryIT {
         final Cluster cluster = new Cluster(backend);
         final Path dir = Cluster.tempDir("gapwatch-halt-");
         final Map<String, String> config = cluster.config(dir.resolve("state"), Map.of(
-                "snapshot.lag.records", "1500", "report.every.records", "1000000", "topics.partitions", "4"));
+                "snapshot.lag.records", "1500", "report.every.records", Integer.toString(REPORT_EVERY), "topics.partitions", "4"));
         final Path file = configFile(cluster, dir, config);
         final Stream stream = Stream.of(cluster, 15_000);
 
@@ -185,7 +206,9 @@ class CrashRecoveryIT {
 
     /**
      * Exactly once for a read_committed reader — every input record, one prediction — and every
-     * model as an uninterrupted run left it, read by a fresh instance from the changelogs and the input.
+     * model as an uninterrupted run left it, read by a fresh instance from the changelogs and the
+     * input; each committed report the engine's at its count, and the history, restored from its
+     * changelog, exactly the committed reports.
      */
     static void assertExactlyOnceAndBitForBit(Cluster cluster, Map<String, String> config, Path dir, Stream stream, String progress)
             throws Exception {
@@ -198,16 +221,33 @@ class CrashRecoveryIT {
         }
         assertThat(predictions).as(progress).hasSize(stream.total());
 
+        // read before the reader starts: anything it reported would show as a history point without a committed report
+        final Map<String, List<ModelDiagnosis>> reports = CommittedReports.read(cluster);
+        assertThat(reports.keySet()).as("models with committed reports").hasSize(MODELS);
         final Map<String, String> reader = new java.util.HashMap<>(config);
         reader.put("state.dir", dir.resolve("reader-state").toString());
         try (GapwatchService service = cluster.start(reader)) {
             for (int m = 0; m < MODELS; m++) {
-                final JsonNode actual = StreamProcessorIT.model(cluster, service, "model-" + m, stream.perModel());
+                final String id = "model-" + m;
+                final JsonNode actual = StreamProcessorIT.model(cluster, service, id, stream.perModel());
                 final JsonNode wanted = new ObjectMapper().readTree(ReportJson.compact().writeValueAsString(
-                        ReportJson.summary("model-" + m, null, ModelOptions.DEFAULT_WINDOW, Diagnostics.report(stream.expected().get(m)))));
+                        ReportJson.summary(id, null, ModelOptions.DEFAULT_WINDOW, Diagnostics.report(stream.expected().get(m)))));
                 StreamProcessorIT.assertSameNumbers(StreamProcessorIT.normalized(actual), StreamProcessorIT.normalized(wanted));
+
+                final var lastAt = CommittedReports.assertEachIsTheEngines(id, reports.get(id), Stream.fresh(), stream.rows().get(m));
+                assertThat(lastAt.lastKey()).as("%s's last committed report", id).isEqualTo(stream.perModel());
+                CommittedReports.assertHistoryIsTheReports(id, history(cluster, service, id), lastAt,
+                        Integer.parseInt(config.getOrDefault("history.points", "600")));
             }
         }
+    }
+
+    /** The model's history points as GET /models/ID/history answers. */
+    static JsonNode history(Cluster cluster, GapwatchService service, String id) throws Exception {
+        final var response = cluster.get(service, "/models/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20") + "/history");
+        assertThat(response.statusCode()).as("GET /models/%s/history: %s", id, response.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(response.body()).get("points");
     }
 
     /** {@code gapwatch run --config FILE} in a JVM of its own, on this test's classpath. */

@@ -2,7 +2,9 @@ package io.gapwatch.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.gapwatch.app.Gapwatch;
 import io.gapwatch.app.GapwatchService;
+import io.gapwatch.demo.DemoStream;
 import io.gapwatch.web.Browser;
 import io.gapwatch.web.ChartsOnPage;
 import io.gapwatch.web.OfflineReportBrowserTest;
@@ -12,6 +14,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -127,6 +131,77 @@ class LivePagesIT {
             assertThat(historyOf(cluster, restored)).isEqualTo(history);
         }
     }
+
+    /**
+     * The pages as someone trying gapwatch out sees them: the processor fed by {@code gapwatch demo}
+     * itself (the command, at its own pace, bad records and all), the list at / showing the demo's
+     * four models with their numbers, and the page of {@code unscaled} — the model whose plain SGD
+     * runs far above its stability bound — with every chart drawn and gaining points while open.
+     */
+    @ParameterizedTest
+    @EnumSource(KafkaBackend.class)
+    void shouldShowTheDemoStreamLiveWithTheUnscaledModelsEveryChartDrawn(KafkaBackend backend) throws Exception {
+        Browser.assumeAvailable();
+        final Cluster cluster = new Cluster(backend);
+        final Path dir = Cluster.tempDir("gapwatch-it-");
+        // a report every 250 records of a model: about every 2.5 s for each at the demo's 400 records a second
+        try (GapwatchService service = cluster.start(cluster.config(dir.resolve("state"), Map.of("report.every.records", "250")));
+             Browser browser = Browser.start()) {
+            cluster.awaitTopics(Duration.ofSeconds(60));
+            final StringWriter demoErr = new StringWriter();
+            final Thread demo = new Thread(() -> Gapwatch.commandLine(new PrintWriter(new StringWriter()), new PrintWriter(demoErr))
+                    .execute("demo", "--bootstrap", cluster.bootstrap, "--topic", cluster.observations, "--rate", "400", "--records", "40000"),
+                    "gapwatch-demo");
+            demo.start();
+            try {
+                // opened once the processor answers for the demo's models: before, /models is 503 while the
+                // stores open, which the page rides out ("trying again") but the browser logs as an error
+                Cluster.await("the demo's models at /models", Duration.ofSeconds(60), () -> {
+                    try {
+                        final HttpResponse<String> models = cluster.get(service, "/models");
+                        return models.statusCode() == 200 && JSON.readTree(models.body()).size() == DemoStream.MODELS.size();
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
+                // the list: the demo's models, each with the numbers of a report, linked to its page
+                browser.open(page(service, "/"));
+                browser.await("the demo's models listed with their records and exact R²", "const rows = [...document.querySelectorAll("
+                        + "'#gapwatch-models tbody tr')]; return rows.length === " + DemoStream.MODELS.size()
+                        + " && rows.every(r => r.cells[1].textContent !== '–' && r.cells[2].textContent !== '–')");
+                final List<String> listed = browser.driver().findElements(By.cssSelector("#gapwatch-models tbody tr td:first-child"))
+                        .stream().map(WebElement::getText).toList();
+                assertThat(listed).containsExactlyInAnyOrderElementsOf(DemoStream.MODELS);
+                assertThat(browser.consoleErrors()).as("console errors of the list").isEmpty();
+                browser.driver().findElement(By.linkText("unscaled")).click();
+
+                browser.await("the unscaled model's charts", "return location.pathname === '/models/unscaled'"
+                        + " && !!window.GapwatchCharts && GapwatchCharts.views.length === 1");
+                browser.await("a few reports in the R² chart", "return " + R2_POINTS + " >= 3");
+                browser.script("window.sameDocument = 'still here'");
+                final long before = ((Number) browser.script("return " + R2_POINTS)).longValue();
+                browser.await("the R² chart gaining points while the page is open", "return " + R2_POINTS + " >= " + (before + 3));
+                assertThat(browser.script("return window.sameDocument")).as("no reload between updates").isEqualTo("still here");
+
+                final ChartsOnPage charts = ChartsOnPage.read(browser);
+                charts.assertEveryChartHasData();
+                charts.assertOneColourPerPredictor(List.of("sgd", "adam"), OfflineReportBrowserTest.EXACT_COLOUR);
+                assertThat((String) browser.script("return document.getElementById('gapwatch-status').textContent")).startsWith("live · ");
+                // what the demo's unscaled model is there to show, in the page's own words
+                assertThat((String) browser.script("return document.body.innerText"))
+                        .contains("sgd (diverged)", "lr_above_stability_bound", "features_unscaled", "target_unscaled");
+                assertThat(browser.consoleErrors()).as("console errors of the model page").isEmpty();
+                browser.screenshot(OfflineReportBrowserTest.SCREENSHOTS.resolve("live-demo.png"));
+            } finally {
+                demo.interrupt();
+                demo.join(30_000);
+            }
+            assertThat(demoErr.toString()).as("the demo command's errors").contains("demo: streaming models");
+        }
+    }
+
+    /** How many points the R² chart draws, 0 before it is drawn. */
+    private static final String R2_POINTS = "(GapwatchCharts.inspect().find(c => c.key === 'r2' && c.drawn) || {points: 0}).points";
 
     private static long lastRecords(Cluster cluster, GapwatchService service) {
         final JsonNode points = historyOf(cluster, service);

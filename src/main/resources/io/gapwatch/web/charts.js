@@ -590,6 +590,7 @@
     return {tMin: tMin, tMax: tMax, lo: tMin - PREDICTION_SPANS * span, hi: tMax + PREDICTION_SPANS * span};
   }
 
+  // The x axis: the targets.
   function predictionRange(u, min, max) {
     const targets = u.data[0].filter(v => v != null);
     if (targets.length === 0) return linearRange(false)(u, min, max);
@@ -597,6 +598,25 @@
     const lo = Math.max(min == null ? f.tMin : min, f.lo);
     const hi = Math.min(max == null ? f.tMax : max, f.hi);
     return linearRange(false)(u, Math.min(lo, f.tMin), Math.max(hi, f.tMax));
+  }
+
+  // The y axis: the targets and every prediction inside the frame. A prediction beyond it is not
+  // drawn (the note counts it), so it must not stretch the axis either: clamped to the frame's edge
+  // it would set the axis a thousand target ranges wide and flatten everything drawn into a line.
+  function predictionYRange(u, min, max) {
+    const targets = u.data[0].filter(v => v != null);
+    if (targets.length === 0) return linearRange(false)(u, min, max);
+    const f = predictionFrame(targets);
+    let lo = f.tMin, hi = f.tMax;
+    for (let s = 1; s < u.data.length; s++) {
+      for (const v of u.data[s]) {
+        if (v != null && v >= f.lo && v <= f.hi) {
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+      }
+    }
+    return linearRange(false)(u, lo, hi);
   }
 
   // the chart, or why the test has nothing to draw, in the report's own terms
@@ -771,7 +791,7 @@
     const tolerance = def.tolerance ? kind.forward(def.tolerance(view)) : null;
     const opts = {
       width: chartWidth(cell), height: CHART_HEIGHT,
-      scales: {x: xScale, y: {auto: true, range: def.sharedXY ? predictionRange : kind.range}},
+      scales: {x: xScale, y: {auto: true, range: def.sharedXY ? predictionYRange : kind.range}},
       axes: [xAxis, yAxis],
       legend: {show: true, live: def.history === true},
       cursor: def.history ? {sync: {key: view.syncKey}, drag: {x: true, y: false}} : {drag: {x: false, y: false}},

@@ -177,6 +177,41 @@ public class OfflineReportBrowserTest {
     }
 
     /**
+     * Features on scales 1, 100 and 10⁴ and a target in the thousands, as the demo's unscaled
+     * model: plain SGD at 0.01 diverges and its predictions land far beyond the prediction chart's
+     * frame. The chart says so, and its axis stays on what it draws — the targets, the exact fit and
+     * Adam — instead of stretching to the frame's edge, a thousand target ranges out, where
+     * everything drawn would be one flat line.
+     */
+    @Test
+    void shouldKeepADivergedLearnersPredictionsFromFlatteningThePredictionChart() throws IOException {
+        final java.util.Random random = new java.util.Random(3);
+        final StringBuilder rows = new StringBuilder("x1,x2,x3,y\n");
+        for (int i = 0; i < 400; i++) {
+            final double x1 = random.nextGaussian();
+            final double x2 = 100 * random.nextGaussian();
+            final double x3 = 10_000 * random.nextGaussian();
+            rows.append(x1).append(',').append(x2).append(',').append(x3).append(',')
+                    .append(2000 + 500 * x1 + 3 * x2 - 0.04 * x3 + 50 * random.nextGaussian()).append('\n');
+        }
+        final Path csv = dir.resolve("unscaled.csv");
+        Files.writeString(csv, rows);
+        final ChartsOnPage charts = open("unscaled", List.of("replay", "--csv", csv.toString(), "--target", "y",
+                "--learner", "sgd:optimizer=sgd,lr=0.01", "--learner", "adam:optimizer=adam,lr=0.001"));
+        charts.assertEveryChartHasData();
+        assertThat((String) browser.script("return document.body.innerText"))
+                .contains("sgd (diverged): 128 of 128 beyond the frame");
+        @SuppressWarnings("unchecked")
+        final List<Number> scales = (List<Number>) browser.script("const p = GapwatchCharts.views[0].charts()"
+                + ".find(c => c.key === 'predictions').plot; return [p.scales.x.min, p.scales.x.max, p.scales.y.min, p.scales.y.max]");
+        final double xSpan = scales.get(1).doubleValue() - scales.get(0).doubleValue();
+        final double ySpan = scales.get(3).doubleValue() - scales.get(2).doubleValue();
+        assertThat(ySpan).as("the prediction axis beside the targets' (%s)", scales).isLessThan(5 * xSpan);
+        final ChartsOnPage.Series exact = charts.chart("predictions").series("exact fit");
+        assertThat(exact.finite()).isEqualTo(128);
+    }
+
+    /**
      * x2 = x1 + 1: Adam has converged, and its whole weight gap lies along the undetermined
      * direction: in the split per coefficient the determined part is nil and the null part is not.
      */
