@@ -117,14 +117,17 @@ public final class Diagnostics {
         // the Hessian a standardizing learner sees: whether standardizing is the fix, and what is left after it
         final double[] correlation = slot ? ConditioningAnalysis.correlationEigenvalues(exact) : null;
         final Prequential exactScore = model.exactScore();
-        final ExactReport exactReport = new ExactReport(exact.options(), exact.intercept(), weights, best,
-                exact.r2(), exact.mse(), exact.sse(), nEff, exact.solveMethod(), conditioning,
-                exactScore.r2(), exactScore.mse(), exactScore.count(),
-                model.exactDriftAbsolute(), model.exactDriftRelative(),
-                exact.targetMean(), nEff > 0 ? Math.sqrt(tss / nEff) : Double.NaN,
-                standardizedConditionNumber(conditioning, correlation),
-                nEff > 0 ? exact.excessSse(new double[p]) / nEff : Double.NaN,
-                model.structuralBreaks().summary());
+        final ExactReport exactReport = ExactReport.builder()
+                .options(exact.options()).intercept(exact.intercept()).weights(weights).coefficients(best)
+                .r2(exact.r2()).mse(exact.mse()).sse(exact.sse()).nEff(nEff).solveMethod(exact.solveMethod())
+                .conditioning(conditioning)
+                .prequentialR2(exactScore.r2()).prequentialMse(exactScore.mse()).prequentialRecords(exactScore.count())
+                .driftAbsolute(model.exactDriftAbsolute()).driftRelative(model.exactDriftRelative())
+                .targetMean(exact.targetMean()).targetStd(nEff > 0 ? Math.sqrt(tss / nEff) : Double.NaN)
+                .conditionNumberStandardized(standardizedConditionNumber(conditioning, correlation))
+                .zeroExcessMse(nEff > 0 ? exact.excessSse(new double[p]) / nEff : Double.NaN)
+                .structuralBreaks(model.structuralBreaks().summary())
+                .build();
         return new Exact(exact, exactReport, conditioning, correlation, best);
     }
 
@@ -194,21 +197,29 @@ public final class Diagnostics {
         final Curvature curvature = Curvature.of(learner.config(), e.conditioning, e.correlation);
         final double lr = learner.nextRate();
         final Prequential score = model.learnerScore(i);
-        return new LearnerReport(
-                learner.name(), learner.config().describe(), learner.config().optimizer().name().toLowerCase(java.util.Locale.ROOT),
-                learner.intercept(), learnerWeights,
-                gap.r2, gap.r2Gap, gap.mse, gap.excessMse,
-                gap.weightGap, gap.weightGapRelative, gap.weightGapIdentifiable, gap.weightGapNull,
-                score.r2(), score.mse(),
-                learner.meanGradientNorm(), learner.lastGradientNorm(), gap.inSampleGradientNorm,
-                learner.workingNorm(), learner.meanUpdateRatio(), learner.meanRateRatio(), learner.meanLoss(),
-                lr, curvature.stabilityBound(learner.config()),
-                learner.maxRowNormSquared() > 0 ? 2.0 / (learner.config().loss().scale() * learner.maxRowNormSquared()) : Double.NaN,
-                curvature.max(), curvature.minIdentifiable(),
-                curvature.stepsToConverge(learner.config(), lr),
-                noiseFloor(learner.config(), lr * learner.config().loss().scale(), exact.mse(), trace(learner.config(), exact)),
-                learner.steps(), learner.diverged(), learner.divergences(),
-                model.learnerDriftAbsolute(i), model.learnerDriftRelative(i), startGap, startExcess, gap.gapAlongNull);
+        return LearnerReport.builder()
+                .name(learner.name()).settings(learner.config().describe())
+                .optimizer(learner.config().optimizer().name().toLowerCase(java.util.Locale.ROOT))
+                .intercept(learner.intercept()).weights(learnerWeights)
+                .r2(gap.r2).r2Gap(gap.r2Gap).mse(gap.mse).excessMse(gap.excessMse)
+                .weightGap(gap.weightGap).weightGapRelative(gap.weightGapRelative)
+                .weightGapIdentifiable(gap.weightGapIdentifiable).weightGapNull(gap.weightGapNull)
+                .prequentialR2(score.r2()).prequentialMse(score.mse())
+                .gradientNorm(learner.meanGradientNorm()).lastGradientNorm(learner.lastGradientNorm())
+                .inSampleGradientNorm(gap.inSampleGradientNorm)
+                .weightNorm(learner.workingNorm()).updateRatio(learner.meanUpdateRatio()).rateRatio(learner.meanRateRatio())
+                .loss(learner.meanLoss())
+                .lr(lr).lrStabilityBound(curvature.stabilityBound(learner.config()))
+                .lrRecordBound(learner.maxRowNormSquared() > 0
+                        ? 2.0 / (learner.config().loss().scale() * learner.maxRowNormSquared()) : Double.NaN)
+                .hessianMax(curvature.max()).hessianMinIdentifiable(curvature.minIdentifiable())
+                .stepsToConverge(curvature.stepsToConverge(learner.config(), lr))
+                .noiseFloorMse(noiseFloor(learner.config(), lr * learner.config().loss().scale(), exact.mse(),
+                        trace(learner.config(), exact)))
+                .steps(learner.steps()).diverged(learner.diverged()).divergences(learner.divergences())
+                .driftAbsolute(model.learnerDriftAbsolute(i)).driftRelative(model.learnerDriftRelative(i))
+                .startWeightGap(startGap).startExcessMse(startExcess).gapAlongNull(gap.gapAlongNull)
+                .build();
     }
 
     // What a running learner alone has — scores of its own predictions, optimizer health, rates and
@@ -218,20 +229,15 @@ public final class Diagnostics {
         final boolean slot = e.fit.options().intercept();
         final double[] theta = w.coefficients(slot);
         final Gap gap = Gap.of(e, theta);
-        final double nan = Double.NaN;
-        return new LearnerReport(
-                w.name(), w.interceptAssumedZero(slot) ? "intercept=false" : "", LearnerReport.EXTERNAL,
-                slot ? theta[0] : 0.0, w.weights(),
-                gap.r2, gap.r2Gap, gap.mse, gap.excessMse,
-                gap.weightGap, gap.weightGapRelative, gap.weightGapIdentifiable, gap.weightGapNull,
-                nan, nan,
-                nan, nan, gap.inSampleGradientNorm,
-                nan, nan, nan, nan,
-                nan, nan, nan,
-                nan, nan,
-                nan, nan,
-                0L, false, 0L,
-                nan, nan, nan, nan, gap.gapAlongNull);
+        // only the in-sample figures: everything else stays unset (NaN, 0, false)
+        return LearnerReport.builder()
+                .name(w.name()).settings(w.interceptAssumedZero(slot) ? "intercept=false" : "").optimizer(LearnerReport.EXTERNAL)
+                .intercept(slot ? theta[0] : 0.0).weights(w.weights())
+                .r2(gap.r2).r2Gap(gap.r2Gap).mse(gap.mse).excessMse(gap.excessMse)
+                .weightGap(gap.weightGap).weightGapRelative(gap.weightGapRelative)
+                .weightGapIdentifiable(gap.weightGapIdentifiable).weightGapNull(gap.weightGapNull)
+                .inSampleGradientNorm(gap.inSampleGradientNorm).gapAlongNull(gap.gapAlongNull)
+                .build();
     }
 
     /**
