@@ -169,6 +169,8 @@ public final class ManyModelsThroughput {
                 "dead.letter.topic", id + "-dlq", "http.port", "0", "state.dir", state.toString(),
                 "consumer.auto.offset.reset", "earliest"));
         settings.putAll(extra);
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.gapwatch."))
+                .forEach(k -> settings.put(k.substring("bench.gapwatch.".length()), System.getProperty(k)));
         final List<Long> heap = new ArrayList<>();
         final GapwatchService[] service = new GapwatchService[1];
         final Thread sampler = new Thread(() -> sampleHeap(heap), "heap-sampler");
