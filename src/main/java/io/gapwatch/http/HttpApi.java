@@ -217,7 +217,7 @@ public final class HttpApi implements AutoCloseable {
                 final ObjectNode entry = list.addObject();
                 entry.put("id", id);
                 entry.put("instance", self.host() + ":" + self.port());
-                summarize(entry, reader.latest(streams, id));
+                summarize(entry, reader.records(streams, id), reader.latest(streams, id));
             }
         } catch (InvalidStateStoreException e) {
             return unavailable(e);
@@ -241,15 +241,20 @@ public final class HttpApi implements AutoCloseable {
      * The list's numbers for one model, from its latest history point (its last report): nothing
      * is computed per listed model, so a list of thousands stays quick. Null before a first report.
      */
-    private static void summarize(ObjectNode entry, HistoryPoint latest) {
-        if (latest == null) {
+    private static void summarize(ObjectNode entry, long records, HistoryPoint latest) {
+        if (records >= 0) {
+            entry.put("records", records); // now; the numbers below are those of the last report
+        } else {
             entry.putNull("records");
+        }
+        if (latest == null) {
+            entry.putNull("reported_records");
             entry.putNull("exact_r2");
             entry.putNull("worst_r2_gap");
             entry.putNull("findings");
             return;
         }
-        entry.put("records", latest.getRecords());
+        entry.put("reported_records", latest.getRecords());
         putNumber(entry, "exact_r2", latest.getExact().getR2());
         double worst = Double.NaN; // no learners, or none with a gap yet
         for (LearnerPoint learner : latest.getLearners().values()) {

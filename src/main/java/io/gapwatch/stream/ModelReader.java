@@ -58,6 +58,17 @@ public final class ModelReader {
         return ModelHistory.latest(store(streams, StreamSettings.HISTORY_STORE), id);
     }
 
+    /** Records the model has learned (its progress entry), or -1 when it has learned none here. */
+    public long records(KafkaStreams streams, String id) {
+        final byte[] entry = store(streams, StreamSettings.PROGRESS_STORE).get(id);
+        if (entry == null) {
+            return -1;
+        }
+        final long[] fields = new long[4];
+        new RecordCodec().readProgress(entry, fields);
+        return fields[0];
+    }
+
     /** Model ids with a manifest in this instance's stores. */
     public List<String> ids(KafkaStreams streams) {
         return ModelStore.modelIds(store(streams, StreamSettings.SNAPSHOTS_STORE));

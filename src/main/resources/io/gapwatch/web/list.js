@@ -1,6 +1,7 @@
 /*
  * The list of models, served as /: GET /models ([{"id", "instance", and where the server has them,
- * "records", "exact_r2", "worst_r2_gap", "findings"}]) as a table linking to each model's page,
+ * "records" (now), "reported_records", "exact_r2", "worst_r2_gap", "findings" (as of the last
+ * report)}]) as a table linking to each model's page,
  * refreshed every five seconds.
  */
 (function () {
@@ -42,7 +43,9 @@
       link.href = '/models/' + encodeURIComponent(m.id);
       link.textContent = m.id;
       cell(row, '').appendChild(link);
-      cell(row, fmt(m.records));
+      // records now; the numbers beside them are the last report's, which may be a few records behind
+      const behind = m.reported_records != null && m.records != null && m.reported_records < m.records;
+      cell(row, fmt(m.records) + (behind ? ' (reported at ' + fmt(m.reported_records) + ')' : ''));
       cell(row, fmt(m.exact_r2));
       cell(row, fmt(m.worst_r2_gap));
       cell(row, fmt(Array.isArray(m.findings) ? m.findings.length : m.findings));
