@@ -121,7 +121,7 @@ public final class GapwatchConfig extends AbstractConfig {
                     "Wall-clock interval between reports of each model with new records.")
             .define(REPORT_EVERY_RECORDS, Type.LONG, 10_000L, Range.atLeast(1L), Importance.MEDIUM,
                     "A model also reports every this many records.")
-            .define(REPORT_SHARE, Type.DOUBLE, 0.2, new Share(), Importance.LOW,
+            .define(REPORT_SHARE, Type.DOUBLE, 0.2, new UnitInterval(), Importance.LOW,
                     "The most of the stream thread's time the interval reports may take (each runs SVDs); models due are "
                             + "reported round-robin within it, and gapwatch_reports_lateness_seconds shows how late they run.")
             .define(MODELS_CACHE_MAX_BYTES, Type.LONG, 256L * 1024 * 1024, Range.atLeast(1024L * 1024), Importance.MEDIUM,
@@ -158,23 +158,7 @@ public final class GapwatchConfig extends AbstractConfig {
             .define(EMBEDDED_DIR, Type.STRING, "", Importance.LOW,
                     "Data directory of the embedded broker; empty: a new temporary directory, printed at start.");
 
-    /** A share of time in (0, 1]; names itself in the documentation. */
-    private static final class Share implements ConfigDef.Validator {
-        @Override
-        public void ensureValid(String name, Object value) {
-            final double v = ((Number) value).doubleValue();
-            if (!(v > 0.0 && v <= 1.0)) {
-                throw new ConfigException(name, value, "must be in (0, 1]");
-            }
-        }
-
-        @Override
-        public String toString() {
-            return "(0, 1]";
-        }
-    }
-
-    /** A number in (0, 1], as a forgetting factor must be; names itself in the documentation. */
+    /** A number in (0, 1], as a forgetting factor or a share of time must be; names itself in the documentation. */
     private static final class UnitInterval implements ConfigDef.Validator {
         @Override
         public void ensureValid(String name, Object value) {

@@ -228,7 +228,7 @@ public final class HttpApi implements AutoCloseable {
                 if (other.equals(self)) {
                     continue;
                 }
-                final HttpResponse<byte[]> remote = fetch(other, "/models?scope=local");
+                final HttpResponse<byte[]> remote = fetch(other, "/models?scope=local", null);
                 if (remote != null && remote.statusCode() == 200) {
                     list.addAll((ArrayNode) ReportJson.mapper().readTree(remote.body()));
                 }
@@ -278,8 +278,11 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    /** The model's answer from the instance that holds it, or null when that is this one (or it asked for local). */
-    private Response fromOwner(String id, String suffix, boolean localOnly) {
+    /**
+     * The model's answer from the instance that holds it (the same request, body included), or null
+     * when that is this one, or the request asked for this instance's answer.
+     */
+    private Response fromOwner(String id, String suffix, boolean localOnly, byte[] body) {
         if (localOnly) {
             return null;
         }
@@ -288,7 +291,7 @@ public final class HttpApi implements AutoCloseable {
         if (owner == null || owner == KeyQueryMetadata.NOT_AVAILABLE || owner.activeHost().equals(self)) {
             return null;
         }
-        final HttpResponse<byte[]> remote = fetch(owner.activeHost(), "/models/" + encode(id) + suffix + "?scope=local");
+        final HttpResponse<byte[]> remote = fetch(owner.activeHost(), "/models/" + encode(id) + suffix + "?scope=local", body);
         if (remote == null) {
             return new Response(502, JSON, error("instance " + owner.activeHost() + " holds model '" + id + "' but did not answer"));
         }
@@ -297,18 +300,18 @@ public final class HttpApi implements AutoCloseable {
 
     /** {"points": [HistoryPoint…]}, oldest first: what the model's page draws over records. */
     private Response history(String id, boolean localOnly) throws IOException {
-        final Response remote = fromOwner(id, HISTORY, localOnly);
+        final Response remote = fromOwner(id, HISTORY, localOnly, null);
         if (remote != null) {
             return remote;
         }
         final java.util.List<HistoryPoint> points;
         try {
             points = reader.history(streams, id);
+            if (points.isEmpty() && !reader.exists(streams, id)) {
+                return new Response(404, JSON, error("no model '" + id + "' here"));
+            }
         } catch (InvalidStateStoreException e) {
             return unavailable(e);
-        }
-        if (points.isEmpty() && reader.read(streams, id) == null) {
-            return new Response(404, JSON, error("no model '" + id + "' here"));
         }
         final ObjectNode node = ReportJson.mapper().createObjectNode();
         final ArrayNode array = node.putArray("points");
@@ -317,20 +320,30 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private Response model(String id, boolean localOnly) throws IOException {
-        final Response remote = fromOwner(id, "", localOnly);
+        final Response remote = fromOwner(id, "", localOnly, null);
         if (remote != null) {
             return remote;
         }
-        final io.gapwatch.engine.Model model;
+        final Local local = local(id);
+        if (local.model() == null) {
+            return local.problem();
+        }
+        return new Response(200, JSON, bytes(ReportJson.summary(id, null, window,
+                Diagnostics.report(local.model(), reader.external(streams, id)))));
+    }
+
+    /** A model read from this instance's stores, or the answer saying why not (404, 503). */
+    private record Local(io.gapwatch.engine.Model model, Response problem) {
+    }
+
+    private Local local(String id) {
         try {
-            model = reader.read(streams, id);
+            final io.gapwatch.engine.Model model = reader.read(streams, id);
+            return model != null ? new Local(model, null)
+                    : new Local(null, new Response(404, JSON, error("no model '" + id + "' here")));
         } catch (InvalidStateStoreException e) {
-            return unavailable(e);
+            return new Local(null, unavailable(e));
         }
-        if (model == null) {
-            return new Response(404, JSON, error("no model '" + id + "' here"));
-        }
-        return new Response(200, JSON, bytes(ReportJson.summary(id, null, window, Diagnostics.report(model, reader.external(streams, id)))));
     }
 
     /*
@@ -350,25 +363,15 @@ public final class HttpApi implements AutoCloseable {
         } catch (WeightsJson.Invalid e) {
             return new Response(e.malformed() ? 400 : 422, JSON, error("the body: " + e.getMessage()));
         }
-        if (!localOnly) {
-            final KeyQueryMetadata owner = streams.queryMetadataForKey(StreamSettings.SNAPSHOTS_STORE, id, new StringSerializer());
-            if (owner != null && owner != KeyQueryMetadata.NOT_AVAILABLE && !owner.activeHost().equals(new HostInfo(host(), port()))) {
-                final HttpResponse<byte[]> remote = send(owner.activeHost(), "/models/" + encode(id) + EVALUATE + "?scope=local", body);
-                if (remote == null) {
-                    return new Response(502, JSON, error("instance " + owner.activeHost() + " holds model '" + id + "' but did not answer"));
-                }
-                return new Response(remote.statusCode(), JSON, remote.body());
-            }
+        final Response remote = fromOwner(id, EVALUATE, localOnly, body);
+        if (remote != null) {
+            return remote;
         }
-        final io.gapwatch.engine.Model model;
-        try {
-            model = reader.read(streams, id);
-        } catch (InvalidStateStoreException e) {
-            return unavailable(e);
+        final Local local = local(id);
+        if (local.model() == null) {
+            return local.problem();
         }
-        if (model == null) {
-            return new Response(404, JSON, error("no model '" + id + "' here"));
-        }
+        final io.gapwatch.engine.Model model = local.model();
         final Diagnostics.Judgement judgement;
         try {
             judgement = Diagnostics.judge(model, weights);
@@ -398,28 +401,15 @@ public final class HttpApi implements AutoCloseable {
         }
     }
 
-    private HttpResponse<byte[]> send(HostInfo host, String pathAndQuery, byte[] body) {
-        try {
-            return client.send(HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
-                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            LOG.warn("instance {} did not answer {}: {}", host, pathAndQuery, e.toString());
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
+    /** GET, or POST of {@code body} when there is one, on another instance; null when it does not answer. */
+    private HttpResponse<byte[]> fetch(HostInfo host, String pathAndQuery, byte[] body) {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
+                .timeout(Duration.ofSeconds(30));
+        if (body != null) {
+            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
         }
-    }
-
-    private ReadOnlyKeyValueStore<String, byte[]> store(String name) {
-        return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
-    }
-
-    private HttpResponse<byte[]> fetch(HostInfo host, String pathAndQuery) {
         try {
-            return client.send(HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + pathAndQuery))
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            return client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             LOG.warn("instance {} did not answer {}: {}", host, pathAndQuery, e.toString());
             return null;

@@ -309,7 +309,8 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
         final String id = w.model();
         final Slot slot;
         try {
-            slot = models.getIfPresent(id) != null ? models.getIfPresent(id) : load(id, input());
+            final Slot cached = models.getIfPresent(id);
+            slot = cached != null ? cached : load(id, input());
         } catch (RuntimeException e) {
             LOG.warn("model '{}': its state could not be read for weights ({})", id, e.toString(), e);
             rejectWeights(w, timestamp, RejectReason.PROCESSING_FAILED, "model '" + id + "': its state could not be read: " + e);
@@ -396,8 +397,11 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
             }
             slot.lastOffset = offset;
             progress.put(id, codec.writeProgress(sequence, slot.reportedRecords, slot.reportedAt, offset));
-            unsnapshotted.putIfAbsent(id, new long[] {offset, System.currentTimeMillis()});
-            snapshotLagging(offset, System.currentTimeMillis());
+            final long now = System.currentTimeMillis();
+            if (!unsnapshotted.containsKey(id)) { // the oldest record not in a snapshot: only the first since one counts
+                unsnapshotted.put(id, new long[] {offset, now});
+            }
+            snapshotLagging(offset, now);
         }
         listener.processed(id, o.hasTarget());
         final byte[] prediction = settings.json()

@@ -58,6 +58,11 @@ public final class ModelReader {
         return ModelHistory.latest(store(streams, StreamSettings.HISTORY_STORE), id);
     }
 
+    /** Whether this instance's stores hold the model (its manifest): no model is read to say so. */
+    public boolean exists(KafkaStreams streams, String id) {
+        return store(streams, StreamSettings.SNAPSHOTS_STORE).get(id) != null;
+    }
+
     /** Records the model has learned (its progress entry), or -1 when it has learned none here. */
     public long records(KafkaStreams streams, String id) {
         final byte[] entry = store(streams, StreamSettings.PROGRESS_STORE).get(id);

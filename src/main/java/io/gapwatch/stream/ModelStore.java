@@ -82,7 +82,13 @@ public final class ModelStore {
 
     /** Fixed-width sequence, so a prefix scan returns a model's pending records in order. */
     static String pendingKey(String model, long sequence) {
-        return model + SEPARATOR + String.format("%019d", sequence);
+        // written once per record: zero-padded by hand, not through String.format's parser
+        final String digits = Long.toString(sequence);
+        final StringBuilder key = new StringBuilder(model.length() + 20).append(model).append(SEPARATOR);
+        for (int pad = 19 - digits.length(); pad > 0; pad--) {
+            key.append('0');
+        }
+        return key.append(digits).toString();
     }
 
     static String prefix(String model) {
