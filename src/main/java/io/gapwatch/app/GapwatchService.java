@@ -289,8 +289,11 @@ public final class GapwatchService implements AutoCloseable {
             // the weights topic: created with the observations' partition count, or checked to have it
             final String observations = config.getString(GapwatchConfig.OBSERVATIONS_TOPIC);
             final String weights = config.getString(GapwatchConfig.WEIGHTS_TOPIC);
-            final int partitions = admin.describeTopics(List.of(observations)).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .get(observations).partitions().size();
+            // a topic created a moment ago may not be in every broker's metadata yet (describe then fails
+            // with UnknownTopicOrPartition), so its partition count is taken from what was asked for
+            final int partitions = !existing.contains(observations) ? config.getInt(GapwatchConfig.TOPICS_PARTITIONS)
+                    : admin.describeTopics(List.of(observations)).allTopicNames().get(30, TimeUnit.SECONDS)
+                            .get(observations).partitions().size();
             if (!existing.contains(weights)) {
                 admin.createTopics(List.of(new NewTopic(weights, partitions, config.getShort(GapwatchConfig.TOPICS_REPLICATION_FACTOR))))
                         .all().get(30, TimeUnit.SECONDS);
