@@ -4,6 +4,7 @@ import io.gapwatch.engine.Model;
 import io.gapwatch.engine.ModelOptions;
 import io.gapwatch.engine.diagnostics.Diagnostics;
 import io.gapwatch.engine.diagnostics.ModelReport;
+import io.gapwatch.engine.exact.SpectrumCheckpoint;
 import io.gapwatch.engine.sgd.LearnerConfig;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,8 +27,15 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One full diagnosis of a model with four learners (plain SGD, Adam, a standardizing and a
- * whitening SGD) after 4·d records: conditioning SVDs plus the gap of every learner.
+ * One diagnosis of a model with four learners (plain SGD, Adam, a standardizing and a whitening
+ * SGD): the conditioning plus the gap of every learner.
+ * <ul>
+ *   <li>{@code young}: after 4·d records, before the first spectrum checkpoint: the report
+ *       decomposes the factor (three SVDs), as every report did before checkpoints.</li>
+ *   <li>{@code steady}: 4·d records after a checkpoint (at {@link SpectrumCheckpoint#EVERY_RECORDS}):
+ *       the report checks the design against it in O(d²) and reuses its spectrum.</li>
+ * </ul>
+ * {@link #checkpoint} is what a model pays once every {@link SpectrumCheckpoint#EVERY_RECORDS} records.
  *
  * <pre>
  *   mvn -Pjmh test-compile exec:exec -Djmh.args="ReportBenchmark"
@@ -43,6 +51,9 @@ public class ReportBenchmark {
 
     @Param({"128", "512"})
     public int features;
+
+    @Param({"young", "steady"})
+    public String stage;
 
     private Model model;
 
@@ -60,7 +71,8 @@ public class ReportBenchmark {
         learners.put("whitened", LearnerConfig.parse(Map.of("optimizer", "sgd", "lr", "0.01", "whiten", "true")));
         model = new Model(names, ModelOptions.DEFAULTS, learners);
         final double[] x = new double[features];
-        for (int i = 0; i < 4 * features; i++) {
+        final long records = ("steady".equals(stage) ? SpectrumCheckpoint.EVERY_RECORDS : 0) + 4L * features;
+        for (long i = 0; i < records; i++) {
             double y = 0.0;
             for (int j = 0; j < features; j++) {
                 x[j] = random.nextGaussian();
@@ -73,5 +85,10 @@ public class ReportBenchmark {
     @Benchmark
     public ModelReport report() {
         return Diagnostics.report(model);
+    }
+
+    @Benchmark
+    public SpectrumCheckpoint checkpoint() {
+        return SpectrumCheckpoint.take(model.exact(), model.featureNames());
     }
 }

@@ -1,5 +1,7 @@
 package io.gapwatch.engine;
 
+import io.gapwatch.engine.exact.SpectrumCheckpoint;
+import io.gapwatch.engine.exact.SpectrumCheckpointCodec;
 import io.gapwatch.engine.exact.StreamingLeastSquares;
 import io.gapwatch.engine.exact.StructuralBreaks;
 import io.gapwatch.engine.exact.StructuralBreaksCodec;
@@ -36,6 +38,8 @@ public final class Model {
     private final StreamingLeastSquares exact;
     /** CUSUM and CUSUM of squares of the exact fit's recursive residuals: did the relationship change? */
     private StructuralBreaks breaks;
+    /** The spectrum at the last multiple of {@link SpectrumCheckpoint#EVERY_RECORDS} records, when that design was well determined; else null. */
+    private SpectrumCheckpoint spectrum;
     private final List<OnlineLearner> learners;
     private final Prequential exactScore = new Prequential();
     private final Prequential[] learnerScores;
@@ -124,7 +128,19 @@ public final class Model {
         }
         recent.add(y, predictions);
         countPresented();
+        if (SpectrumCheckpoint.due(exact.count())) {
+            takeSpectrum();
+        }
         return predictions;
+    }
+
+    // O(p³), once every EVERY_RECORDS records; a failure costs only the reuse: reports then decompose
+    private void takeSpectrum() {
+        try {
+            spectrum = SpectrumCheckpoint.take(exact, featureNames);
+        } catch (RuntimeException e) {
+            spectrum = null;
+        }
     }
 
     /**
@@ -220,12 +236,14 @@ public final class Model {
     //   bytes  the structural-break test (StructuralBreaksCodec), length-prefixed (format 4). A state of
     //          format 1 to 3 starts a fresh test over the records that follow the restore: status
     //          on_since_restore when the records before it may have had recursive residuals, else the full test
+    //   bytes  the spectrum checkpoint (SpectrumCheckpointCodec), length-prefixed, length 0 for none (format 5).
+    //          A state of format 1 to 4 has none: its reports decompose the factor until the next checkpoint
     //
     // Doubles are raw IEEE bits: a model read back continues exactly as the one written would have.
 
     static final int MAGIC = 0x47574D44; // "GWMD"
     /** Version of the binary state written by {@link #write}; a reader refuses any other. */
-    public static final short FORMAT = 4;
+    public static final short FORMAT = 5;
 
     /** The definition a fresh model is built from: feature names, options, learners and their settings. */
     public void writeSpec(java.io.DataOutput out) throws java.io.IOException {
@@ -311,6 +329,12 @@ public final class Model {
         StructuralBreaksCodec.write(breaks, new java.io.DataOutputStream(breakBytes));
         out.writeInt(breakBytes.size());
         out.write(breakBytes.toByteArray());
+        final java.io.ByteArrayOutputStream spectrumBytes = new java.io.ByteArrayOutputStream();
+        if (spectrum != null) {
+            SpectrumCheckpointCodec.write(spectrum, new java.io.DataOutputStream(spectrumBytes));
+        }
+        out.writeInt(spectrumBytes.size());
+        out.write(spectrumBytes.toByteArray());
     }
 
     /**
@@ -371,6 +395,17 @@ public final class Model {
             model.breaks = StructuralBreaks.startedAfter(model.options.exact(), fit.count(),
                     fit.count() > fit.parameters() && fit.certifiedFullRank());
         }
+        if (format >= 5) {
+            final int length = in.readInt();
+            if (length < 0 || length > 1 << 24) {
+                throw new java.io.IOException("model state holds a spectrum checkpoint of " + length + " bytes");
+            }
+            if (length > 0) {
+                final byte[] spectrumBytes = new byte[length];
+                in.readFully(spectrumBytes);
+                model.spectrum = SpectrumCheckpointCodec.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(spectrumBytes)));
+            }
+        }
         return model;
     }
 
@@ -417,6 +452,11 @@ public final class Model {
      */
     public StructuralBreaks structuralBreaks() {
         return breaks;
+    }
+
+    /** The spectrum at the model's last checkpoint, or null: what reports reuse while it holds ({@link SpectrumCheckpoint}). */
+    public SpectrumCheckpoint spectrumCheckpoint() {
+        return spectrum;
     }
 
     public Prequential exactScore() {

@@ -56,6 +56,7 @@ public final class DiagnosisRecords {
                 .setHessianEigenvalues(HessianEigenvalues.newBuilder().setMax(c.hessianMax()).setMin(c.hessianMin())
                         .setMinIdentifiable(c.hessianMinIdentifiable()).build())
                 .setSingularValues(list(c.singularValues())).setSingularValuesScaled(list(c.scaledSingularValues()))
+                .setSpectrumRecords(e.spectrumRecords())
                 .setNullSpaceDimension(c.nullSpaceDimension())
                 .setNullDirections(directions(c.nullDirections())).setWeakDirections(directions(c.weakDirections()))
                 .setDependencies(dependencies(c.dependencies()))

@@ -46,6 +46,10 @@ public final class TextSummary {
         }
         out.printf(Locale.ROOT, "  mean-loss Hessian eigenvalues: max %s, min %s (smallest identifiable %s)%n",
                 sci(c.hessianMax()), sci(c.hessianMin()), sci(c.hessianMinIdentifiable()));
+        if (e.spectrumRecords() < report.records()) {
+            out.printf(Locale.ROOT, "  spectrum as of record %,d, the model's last checkpoint: an O(d²) check finds the design has not moved away from it%n",
+                    e.spectrumRecords());
+        }
         final StructuralBreaks.Summary b = e.structuralBreaks();
         if (b.status().judged()) {
             out.printf(Locale.ROOT, "  structural break (5%%, %,d recursive residuals): CUSUM %s against ±%s%s; CUSUM of squares off its line "

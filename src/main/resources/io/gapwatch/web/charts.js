@@ -690,7 +690,11 @@
   function spectrumNote(view) {
     const e = view.diagnosis.exact;
     const zeros = (e.singular_values || []).filter(v => num(v) === 0).length;
-    return 'Rank ' + num(e.rank) + ' of ' + num(e.parameters) + (zeros > 0 ? '; ' + zeros + ' singular values are exactly 0.' : '.');
+    const records = num(view.diagnosis.records);
+    const asOf = num(e.spectrum_records);
+    // a report between two checkpoints reuses the last one's spectrum (spectrum_records says which)
+    const stale = asOf > 0 && asOf < records ? ' As of record ' + asOf.toLocaleString('en') + ', the model\'s last spectrum checkpoint.' : '';
+    return 'Rank ' + num(e.rank) + ' of ' + num(e.parameters) + (zeros > 0 ? '; ' + zeros + ' singular values are exactly 0.' : '.') + stale;
   }
 
   function weightSeries(view) {

@@ -106,11 +106,11 @@ class ModelStateProperties {
             model.observe(new double[] {x}, 1 + 2 * x + random.nextGaussian());
         }
         assertThat(model.structuralBreaks().status()).isEqualTo(io.gapwatch.engine.exact.StructuralBreaks.Status.ON);
-        // format 3 is format 4 without the trailing, length-prefixed test
+        // format 3 is format 4 without the trailing, length-prefixed test; format 5 adds an empty (length 0) spectrum checkpoint after it
         final ByteArrayOutputStream test = new ByteArrayOutputStream();
         io.gapwatch.engine.exact.StructuralBreaksCodec.write(model.structuralBreaks(), new DataOutputStream(test));
         final byte[] current = write(model);
-        final byte[] format3 = java.util.Arrays.copyOf(current, current.length - 4 - test.size());
+        final byte[] format3 = java.util.Arrays.copyOf(current, current.length - 4 - test.size() - 4);
         format3[5] = 3;
         final Model restored = read(format3);
         assertThat(java.util.Arrays.copyOf(write(restored), format3.length)).as("everything else as written")
@@ -133,7 +133,7 @@ class ModelStateProperties {
         final byte[] emptyBytes = write(empty);
         test.reset();
         io.gapwatch.engine.exact.StructuralBreaksCodec.write(empty.structuralBreaks(), new DataOutputStream(test));
-        final byte[] empty3 = java.util.Arrays.copyOf(emptyBytes, emptyBytes.length - 4 - test.size());
+        final byte[] empty3 = java.util.Arrays.copyOf(emptyBytes, emptyBytes.length - 4 - test.size() - 4);
         empty3[5] = 3;
         assertThat(write(read(empty3))).isEqualTo(emptyBytes);
     }

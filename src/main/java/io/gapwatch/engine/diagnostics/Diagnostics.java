@@ -4,6 +4,7 @@ import io.gapwatch.engine.Model;
 import io.gapwatch.engine.Prequential;
 import io.gapwatch.engine.exact.Conditioning;
 import io.gapwatch.engine.exact.ConditioningAnalysis;
+import io.gapwatch.engine.exact.SpectrumCheckpoint;
 import io.gapwatch.engine.exact.StreamingLeastSquares;
 import io.gapwatch.engine.sgd.LearnerConfig;
 import io.gapwatch.engine.sgd.OnlineLearner;
@@ -102,7 +103,11 @@ public final class Diagnostics {
 
     private static Exact exact(Model model) {
         final StreamingLeastSquares exact = model.exact();
-        final Conditioning conditioning = ConditioningAnalysis.of(exact, model.featureNames());
+        // the spectrum: the model's checkpoint while the design has not moved away from it (an O(p²)
+        // check), else a fresh O(p³) analysis; either way a function of the model's state alone
+        final SpectrumCheckpoint checkpoint = model.spectrumCheckpoint();
+        final boolean reuse = checkpoint != null && checkpoint.holdsFor(exact);
+        final Conditioning conditioning = reuse ? checkpoint.conditioning() : ConditioningAnalysis.of(exact, model.featureNames());
         final double[] best = exact.coefficients();
         final int p = exact.parameters();
         final int d = exact.features();
@@ -115,7 +120,8 @@ public final class Diagnostics {
             weights[j] = exact.weight(j);
         }
         // the Hessian a standardizing learner sees: whether standardizing is the fix, and what is left after it
-        final double[] correlation = slot ? ConditioningAnalysis.correlationEigenvalues(exact) : null;
+        final double[] correlation = !slot ? null
+                : reuse ? checkpoint.correlationEigenvalues() : ConditioningAnalysis.correlationEigenvalues(exact);
         final Prequential exactScore = model.exactScore();
         final ExactReport exactReport = ExactReport.builder()
                 .options(exact.options()).intercept(exact.intercept()).weights(weights).coefficients(best)
@@ -127,6 +133,7 @@ public final class Diagnostics {
                 .conditionNumberStandardized(standardizedConditionNumber(conditioning, correlation))
                 .zeroExcessMse(nEff > 0 ? exact.excessSse(new double[p]) / nEff : Double.NaN)
                 .structuralBreaks(model.structuralBreaks().summary())
+                .spectrumRecords(reuse ? checkpoint.records() : exact.count())
                 .build();
         return new Exact(exact, exactReport, conditioning, correlation, best);
     }

@@ -19,6 +19,9 @@ import io.gapwatch.engine.exact.StructuralBreaks;
  *                            correlation matrix (without an intercept: of the column-scaled design)
  * @param zeroExcessMse       ‖Rθ*‖² / n_eff: the excess MSE of all-zero weights, where a learner started at zeros begins
  * @param structuralBreaks    the CUSUM and CUSUM-of-squares tests on its recursive residuals: did the relationship change?
+ * @param spectrumRecords     the record count the conditioning (singular values, condition numbers, Hessian
+ *                            eigenvalues, {@code conditionNumberStandardized}) is "as of": the count now, or an
+ *                            earlier {@link io.gapwatch.engine.exact.SpectrumCheckpoint} the design has not moved away from
  */
 public record ExactReport(
         LeastSquaresOptions options,
@@ -40,7 +43,8 @@ public record ExactReport(
         double targetStd,
         double conditionNumberStandardized,
         double zeroExcessMse,
-        StructuralBreaks.Summary structuralBreaks) {
+        StructuralBreaks.Summary structuralBreaks,
+        long spectrumRecords) {
 
     /** Named construction: each figure set by its name, not by its place among 20. Unset numbers are NaN and counts 0. */
     public static Builder builder() {
@@ -68,6 +72,7 @@ public record ExactReport(
         private double targetStd = Double.NaN;
         private double conditionNumberStandardized = Double.NaN;
         private double zeroExcessMse = Double.NaN;
+        private long spectrumRecords = 0L;
         private StructuralBreaks.Summary structuralBreaks = null;
 
         private Builder() {
@@ -173,10 +178,15 @@ public record ExactReport(
             return this;
         }
 
+        public Builder spectrumRecords(long spectrumRecords) {
+            this.spectrumRecords = spectrumRecords;
+            return this;
+        }
+
         public ExactReport build() {
             return new ExactReport(options, intercept, weights, coefficients, r2, mse, sse, nEff, solveMethod, conditioning,
                     prequentialR2, prequentialMse, prequentialRecords, driftAbsolute, driftRelative, targetMean,
-                    targetStd, conditionNumberStandardized, zeroExcessMse, structuralBreaks);
+                    targetStd, conditionNumberStandardized, zeroExcessMse, structuralBreaks, spectrumRecords);
         }
     }
 }
