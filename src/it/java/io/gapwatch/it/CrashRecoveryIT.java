@@ -165,21 +165,25 @@ class CrashRecoveryIT {
         final Cluster cluster = new Cluster(backend);
         final Path dir = Cluster.tempDir("gapwatch-halt-");
         final Map<String, String> config = cluster.config(dir.resolve("state"), Map.of(
-                "snapshot.lag.records", "1500", "report.every.records", Integer.toString(REPORT_EVERY), "topics.partitions", "4"));
+                "snapshot.lag.records", "5000", "report.every.records", Integer.toString(REPORT_EVERY), "topics.partitions", "4"));
         final Path file = configFile(cluster, dir, config);
         final Stream stream = Stream.of(cluster, 15_000);
 
         final String group = config.get("application.id");
         final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap));
         Path log = dir.resolve("processor-snapshot.log");
-        // the 20th snapshot, about halfway through the 40 the stream needs: by then commits have come and
-        // gone, so the restore has committed progress past committed snapshots to read back. At the 6th,
-        // a slow rebalance could leave the whole stream waiting in the first poll, and the first halt
-        // came before most models' first commit: the restore then had 34 records to re-read, not 40
-        Process processor = launchHalting(file, log, "after-snapshot", 20);
+        // The restore must have records to read back, or the halt at its 40th never comes (two CI runs
+        // re-read 34 and 5 records when the first halt was the 6th of snapshots 1,500 offsets apart).
+        // So 2,000 records per model are committed first, before any model is due a snapshot (5,000
+        // offsets), and the first halt is at the first snapshot: no model has a committed snapshot
+        // then, and the restore reads back every committed record, at least 8,000
+        Process processor = launchHalting(file, log, "after-snapshot", 1);
         try {
             cluster.awaitTopics(Duration.ofSeconds(60));
-            cluster.produce(stream.records());
+            final int committedFirst = MODELS * 2_000;
+            cluster.produce(stream.records().subList(0, committedFirst));
+            awaitInputCommitted(admin, group, committedFirst, Duration.ofSeconds(120));
+            cluster.produce(stream.records().subList(committedFirst, stream.total()));
             awaitHalt(processor, log, "after-snapshot");
             log = dir.resolve("processor-reread.log");
             processor = launchHalting(file, log, "during-reread", 40);
