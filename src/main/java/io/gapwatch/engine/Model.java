@@ -469,7 +469,7 @@ public final class Model {
 
     /**
      * What this model holds on the heap, in bytes, approximately: the exact fit, the learners, the
-     * recent predictions and the drift checkpoints. What a cache of models weighs each by.
+     * recent predictions, the drift checkpoints and the spectrum checkpoint. What a cache of models weighs each by.
      */
     public long heapBytes() {
         long bytes = exact.heapBytes() + breaks.heapBytes() + 1024;
@@ -477,6 +477,9 @@ public final class Model {
             bytes += learner.heapBytes() + 2 * (16L + 8L * exact.parameters());
         }
         bytes += (2L + learners.size()) * (16L + 8L * RecentPredictions.CAPACITY);
+        // a spectrum checkpoint (three p-vectors and its records) counted whether taken yet or not, so
+        // that the weight a cache gave the model when it came in stays true after its next checkpoint
+        bytes += 3 * (16L + 8L * exact.parameters()) + 256;
         return bytes;
     }
 
