@@ -7,7 +7,7 @@ import java.util.List;
  * kept with the model so that reports between two checkpoints need no O(p³) decomposition.
  *
  * <p>A report's conditioning costs three SVDs of the p×p factor (raw, column-scaled, and the
- * correlation block): about 90 ms at p = 513 with LAPACK. The spectrum of a long stream moves
+ * correlation block): about 120 ms at p = 513 with LAPACK. The spectrum of a long stream moves
  * slowly, so a model takes it once every {@value #EVERY_RECORDS} records, as part of learning the
  * record that completes the multiple; a report after that reuses it when an O(p²) check finds the
  * design has not moved away from it:
