@@ -68,6 +68,7 @@ public final class GapwatchConfig extends AbstractConfig {
     public static final String REPORT_EVERY_RECORDS = "report.every.records";
     public static final String SNAPSHOT_LAG_RECORDS = "snapshot.lag.records";
     public static final String SNAPSHOT_LAG_MS = "snapshot.lag.ms";
+    public static final String SNAPSHOT_HELD_RATIO = "snapshot.held.ratio";
     public static final String REPORT_SHARE = "report.share";
     public static final String HISTORY_POINTS = "history.points";
     public static final String MODELS_CACHE_MAX_BYTES = "models.cache.max.bytes";
@@ -136,6 +137,11 @@ public final class GapwatchConfig extends AbstractConfig {
                             + "offsets behind: a restore reads back at most about this many records of a partition from the input topic.")
             .define(SNAPSHOT_LAG_MS, Type.LONG, 600_000L, Range.atLeast(1000L), Importance.LOW,
                     "… or was learned longer ago than this: the input topic's retention must exceed it (checked at start-up).")
+            .define(SNAPSHOT_HELD_RATIO, Type.DOUBLE, 32.0, Range.atLeast(1.0), Importance.LOW,
+                    "A model in memory keeps the records it learned since its snapshot beside it (counted in its cache weight), "
+                            + "so that learning writes no record to disk. When they weigh this many times its snapshot (at most an "
+                            + "eighth of models.cache.max.bytes), the model is snapshotted instead: a record then costs about "
+                            + "1/ratio of its bytes in snapshot writes. Lower it to hold less memory, raise it to write less.")
             .define(HISTORY_POINTS, Type.INT, 600, Range.between(4, 100_000), Importance.LOW,
                     "Most report points each model's history keeps for its page's charts (a few hundred bytes each, written "
                             + "once per report, never per record, and restored with the model). When full, every second point of "
@@ -420,7 +426,7 @@ public final class GapwatchConfig extends AbstractConfig {
     public io.gapwatch.stream.StreamSettings streamSettings() {
         return new io.gapwatch.stream.StreamSettings(getString(OBSERVATIONS_TOPIC), getString(PREDICTIONS_TOPIC),
                 getString(REPORTS_TOPIC), getString(DEAD_LETTER_TOPIC), getString(WEIGHTS_TOPIC), modelOptions(), this::specFor,
-                getLong(REPORT_INTERVAL_MS), getLong(REPORT_EVERY_RECORDS), getLong(SNAPSHOT_LAG_RECORDS), getLong(SNAPSHOT_LAG_MS),
+                getLong(REPORT_INTERVAL_MS), getLong(REPORT_EVERY_RECORDS), getLong(SNAPSHOT_LAG_RECORDS), getLong(SNAPSHOT_LAG_MS), getDouble(SNAPSHOT_HELD_RATIO),
                 getInt(KEY_MAX_BYTES), getInt(FEATURES_MAX), "json".equals(getString(OUTPUT_FORMAT)),
                 getLong(MODELS_CACHE_MAX_BYTES), getDouble(REPORT_SHARE), getInt(HISTORY_POINTS), io.gapwatch.stream.FaultInjection.NONE,
                 () -> {

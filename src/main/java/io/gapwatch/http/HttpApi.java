@@ -451,5 +451,8 @@ public final class HttpApi implements AutoCloseable {
     public void close() {
         server.stop(0);
         executor.shutdownNow();
+        if (reader != null) {
+            reader.close();
+        }
     }
 }

@@ -31,18 +31,21 @@ import java.util.List;
  *
  * <h2>State: the input topic is the log</h2>
  * A model is its snapshot plus its records after the snapshot's input offset ({@link ModelStore}).
- * Per record nothing O(d) reaches a changelog: the record goes to a local pending store (so a
- * model the cache let go is read back without touching the input) and its offset to the model's
- * progress entry, whose store caches writes until the commit. A model is snapshotted when its
- * oldest record not in its snapshot lies more than {@code snapshot.lag.records} input offsets, or
+ * Per record nothing O(d) is written anywhere: the record's offset goes to the model's progress
+ * entry, whose store caches writes until the commit, and the record itself stays beside the model
+ * in memory ("held"). Only when the cache lets the model go are its held records written, in one
+ * batch, to a local pending store, so that it is read back without touching the input. A model is
+ * snapshotted when its held records weigh {@code snapshot.held.ratio} times its snapshot (so a
+ * record costs about 1/ratio of its bytes in snapshot writes), and when its oldest record not in
+ * its snapshot lies more than {@code snapshot.lag.records} input offsets, or
  * {@code snapshot.lag.ms}, behind: that bounds how much of the input a restore reads back. At task
  * start ({@link #init}) every model whose progress is ahead of its snapshot and its local pending
  * records is rebuilt in one pass over the input partition.
  *
  * <h2>Memory bounded by configuration</h2>
  * In memory the models are only a cache, bounded in bytes ({@code models.cache.max.bytes}, each
- * model weighing {@link Model#heapBytes()}), maintained on the stream thread: a model it lets go is
- * read back when next needed, bit for bit. The cache is cleared in {@link #init}, which Kafka
+ * model weighing {@link Model#heapBytes()} and its held records), maintained on the stream thread:
+ * a model it lets go is read back when next needed, bit for bit. The cache is cleared in {@link #init}, which Kafka
  * Streams calls again whenever a task is revived.
  *
  * <h2>A fault in one model never stops the others</h2>
@@ -77,9 +80,6 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
     private KeyValueStore<String, byte[]> pending;
     private KeyValueStore<String, byte[]> history;
     private KeyValueStore<String, byte[]> external;
-    // Pending records not yet in the local store: one putAll per batch costs a fraction of a put per record.
-    private final List<org.apache.kafka.streams.KeyValue<String, byte[]>> unwritten = new ArrayList<>();
-    private static final int PENDING_BATCH = 512;
     private KeyValueStore<String, byte[]> progress;
     private Cache<String, Slot> models;
     private final RecordCodec codec = new RecordCodec();
@@ -114,11 +114,11 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
 
     private static final ThreadLocal<ThreadBudget> BUDGET = ThreadLocal.withInitial(ThreadBudget::new);
 
-    /** A cached model, its manifest, and its progress as last written. */
+    /** A cached model, its manifest, its progress as last written, and its held records. */
     private static final class Slot {
         final Model model;
         final List<String> learnerNames;
-        final long weight;
+        final long modelBytes;
         ModelState manifest;
         long reportedRecords;
         long reportedAt;
@@ -129,12 +129,52 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
             this.model = model;
             this.manifest = manifest;
             this.learnerNames = model.learners().stream().map(l -> l.name()).toList();
-            this.weight = model.heapBytes();
+            this.modelBytes = model.heapBytes();
             this.reportedRecords = reportedRecords;
             this.reportedAt = reportedAt;
             this.lastOffset = lastOffset;
         }
+
+        /**
+         * The records learned since the snapshot that no store holds yet, encoded as the pending
+         * store keeps them, the first of them being record number {@code firstHeld}.
+         */
+        final List<byte[]> held = new ArrayList<>();
+        long firstHeld;
+        long heldBytes;
+        /** The held bytes the cache last weighed this slot with. */
+        long weighedHeldBytes;
+        /**
+         * Whether the cache has let it go. It may do so the moment the slot is put (its admission
+         * policy can refuse a newcomer), and a record is then still learned by it: held records of
+         * a slot let go are written at once, or no one would write them.
+         */
+        boolean letGo;
+        /** Whether the pending store may hold records of it beyond its snapshot, for the next snapshot to drop. */
+        boolean pendingStored = true;
+
+        void hold(long sequence, byte[] encoded) {
+            if (held.isEmpty()) {
+                firstHeld = sequence;
+            }
+            held.add(encoded);
+            heldBytes += HELD_OVERHEAD + encoded.length;
+        }
+
+        void dropHeld() {
+            held.clear();
+            heldBytes = 0;
+        }
+
+        /** What the cache counts: the model, and its held records as last weighed. */
+        long weight() {
+            weighedHeldBytes = heldBytes;
+            return modelBytes + heldBytes;
+        }
     }
+
+    /** Heap a held record takes beyond its encoded bytes: the array header and the list's reference. */
+    private static final int HELD_OVERHEAD = 24;
 
     ModelProcessor(StreamSettings settings, StreamListener listener) {
         this.settings = settings;
@@ -154,7 +194,13 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
         // never races the stream thread's use of a model.
         this.models = Caffeine.newBuilder()
                 .maximumWeight(settings.cacheMaxBytes())
-                .weigher((String id, Slot slot) -> (int) Math.min(Integer.MAX_VALUE, slot.weight))
+                .weigher((String id, Slot slot) -> (int) Math.min(Integer.MAX_VALUE, slot.weight()))
+                .evictionListener((String id, Slot slot, com.github.benmanes.caffeine.cache.RemovalCause cause) -> {
+                    if (id != null && slot != null) {
+                        slot.letGo = true;
+                        writeHeld(id, slot);
+                    }
+                })
                 .executor(Runnable::run)
                 .recordStats()
                 .build();
@@ -215,7 +261,7 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
         final long[] reread = {0};
         for (String id : behind.keySet()) {
             final Slot slot = load(id, null); // snapshot and pending: the input is read below, once for all
-            models.put(id, slot);
+            cache(id, slot);
         }
         input().read(partition, from, to, behind::containsKey, (key, offset, value) -> {
             final Slot slot = slotOf(key);
@@ -229,6 +275,7 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
                 final double[] x = java.util.Arrays.copyOf(learned, d);
                 slot.model.observe(x, learned[d]);
                 ModelStore.appendPending(pending, codec, key, slot.model.count(), offset, x, learned[d]);
+                slot.pendingStored = true;
                 reread[0]++;
                 settings.faults().duringReread(key, offset);
             }
@@ -262,7 +309,7 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
         Slot slot = models.getIfPresent(id);
         if (slot == null) { // the cache let it go mid-restore: its records so far are in the pending store
             slot = load(id, null);
-            models.put(id, slot);
+            cache(id, slot);
         }
         return slot;
     }
@@ -321,7 +368,7 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
                     + "judged against its exact fit, so its observations come first (or the key is not the model's id)");
             return;
         }
-        models.put(id, slot);
+        cache(id, slot);
         final io.gapwatch.engine.diagnostics.ExternalWeights judged = WeightsDecodeProcessor.external(w.update());
         try {
             judged.checkFits(slot.model);
@@ -390,16 +437,20 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
         final long offset = metadata == null ? -1 : metadata.offset();
         if (o.hasTarget()) {
             final long sequence = model.count();
-            unwritten.add(org.apache.kafka.streams.KeyValue.pair(ModelStore.pendingKey(id, sequence),
-                    codec.writePending(sequence, offset, o.features(), o.target())));
-            if (unwritten.size() >= PENDING_BATCH) {
-                writePending();
+            slot.hold(sequence, codec.writePending(sequence, offset, o.features(), o.target()));
+            if (slot.letGo) {
+                writeHeld(id, slot);
             }
             slot.lastOffset = offset;
             progress.put(id, codec.writeProgress(sequence, slot.reportedRecords, slot.reportedAt, offset));
             final long now = System.currentTimeMillis();
             if (!unsnapshotted.containsKey(id)) { // the oldest record not in a snapshot: only the first since one counts
                 unsnapshotted.put(id, new long[] {offset, now});
+            }
+            if (slot.heldBytes > heldLimit(slot)) {
+                snapshot(id, slot);
+            } else if (slot.heldBytes - slot.weighedHeldBytes > reweighStep(slot)) {
+                reweigh(id, slot);
             }
             snapshotLagging(offset, now);
         }
@@ -427,11 +478,15 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
      * progress says the same.
      */
     private void skipFailed(String id, long offset) {
+        final Slot halfApplied = models.getIfPresent(id);
+        if (halfApplied != null) {
+            writeHeld(id, halfApplied); // records learned before the failed one: the read-back below applies them again
+        }
         models.invalidate(id);
         try {
             final Slot slot = load(id, input());
             slot.lastOffset = Math.max(slot.lastOffset, offset);
-            models.put(id, slot);
+            cache(id, slot);
             snapshot(id, slot);
         } catch (RuntimeException e) {
             LOG.error("model '{}' could not be read back after a failed record ({}); its next record will try again", id, e.toString(), e);
@@ -439,19 +494,51 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
     }
 
     /**
-     * Writes the buffered pending records to the local store. Losing the buffer in a crash loses
-     * nothing: progress is ahead of the local records then, and restore re-reads the input.
+     * Writes a model's held records to the local pending store, in one batch: the cache is letting
+     * it go (or the task is closing), and this is what lets it be read back without the input.
+     * Losing them in a crash loses nothing: progress is ahead of the local records then, and
+     * restore re-reads the input.
      */
-    private void writePending() {
-        if (!unwritten.isEmpty()) {
-            pending.putAll(unwritten);
-            unwritten.clear();
+    private void writeHeld(String id, Slot slot) {
+        if (slot.held.isEmpty()) {
+            return;
         }
+        final List<org.apache.kafka.streams.KeyValue<String, byte[]>> entries = new ArrayList<>(slot.held.size());
+        for (int i = 0; i < slot.held.size(); i++) {
+            entries.add(org.apache.kafka.streams.KeyValue.pair(ModelStore.pendingKey(id, slot.firstHeld + i), slot.held.get(i)));
+        }
+        pending.putAll(entries);
+        slot.pendingStored = true;
+        slot.dropHeld();
+    }
+
+    /**
+     * The held bytes at which a model is snapshotted instead of holding more: snapshot.held.ratio
+     * times its snapshot (its heap weight before the first), and never more than an eighth of the
+     * cache, so that one model cannot outgrow it.
+     */
+    private long heldLimit(Slot slot) {
+        final long snapshotBytes = slot.manifest.getSize() > 0 ? slot.manifest.getSize() : slot.modelBytes;
+        return (long) Math.min(settings.snapshotHeldRatio() * snapshotBytes, settings.cacheMaxBytes() / 8.0);
+    }
+
+    // The cache weighs a slot when it is put: again after a quarter of the model's weight in new held records.
+    private static long reweighStep(Slot slot) {
+        return Math.max(4096, slot.modelBytes / 4);
+    }
+
+    private void cache(String id, Slot slot) {
+        slot.letGo = false;
+        models.put(id, slot);
+    }
+
+    /** Puts a cached slot again so that the cache weighs its held records as they are now. */
+    private void reweigh(String id, Slot slot) {
+        models.asMap().replace(id, slot, slot);
     }
 
     /** The model from its stores (and the input, when given): snapshot, pending records, re-read records. */
     private Slot load(String id, InputLog log) {
-        writePending(); // the stores are the truth a load reads
         final ModelStore.Loaded loaded = ModelStore.load(snapshots, pending, progress, id, codec, log, this::learnable);
         if (loaded == null) {
             return null;
@@ -475,11 +562,15 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
         return slot;
     }
 
-    /** Writes the model's snapshot as of now and drops its pending records: it is no longer behind. */
+    /** Writes the model's snapshot as of now and drops its held and pending records: it is no longer behind. */
     private void snapshot(String id, Slot slot) {
-        writePending(); // before the drop, which must remove them too
         slot.manifest = ModelStore.snapshot(snapshots, id, slot.model, slot.manifest, slot.lastOffset);
-        ModelStore.dropPending(pending, id, slot.model.count());
+        slot.dropHeld();
+        if (slot.pendingStored) { // a range scan, only for a model the cache let go or that was read back since
+            ModelStore.dropPending(pending, id, slot.model.count());
+            slot.pendingStored = false;
+        }
+        reweigh(id, slot); // lighter now, if the cache holds it
         progress.put(id, codec.writeProgress(slot.model.count(), slot.reportedRecords, slot.reportedAt, slot.lastOffset));
         unsnapshotted.remove(id);
         settings.faults().afterSnapshot(id);
@@ -518,7 +609,7 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
         }
         final Slot loaded = load(id, input());
         if (loaded != null) {
-            models.put(id, loaded);
+            cache(id, loaded);
             LOG.debug("model '{}' read back from its stores at {} records", id, loaded.model.count());
             return loaded;
         }
@@ -536,7 +627,8 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
         final ModelState manifest = ModelStore.fresh(id, model, metadata == null ? -1 : metadata.partition(), before);
         snapshots.put(id, Codecs.encode(manifest));
         final Slot slot = new Slot(model, manifest, 0, 0, before);
-        models.put(id, slot);
+        slot.pendingStored = false; // new: nothing of it in the pending store
+        cache(id, slot);
         LOG.info("model '{}' started: {} features, learners {}", id, names.size(), slot.learnerNames);
         return slot;
     }
@@ -552,7 +644,7 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
     @Override
     public void close() {
         try {
-            writePending();
+            models.asMap().forEach(this::writeHeld);
         } catch (RuntimeException e) {
             LOG.debug("pending store closed before the processor: {}", e.toString()); // restore re-reads the input
         }
@@ -583,7 +675,6 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
      * wait rather than the records.
      */
     private void tick(long now) {
-        writePending();
         snapshotLagging(Long.MIN_VALUE / 2, System.currentTimeMillis()); // the time bound, between records too
         reportDue(now);
     }

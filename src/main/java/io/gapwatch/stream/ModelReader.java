@@ -11,13 +11,18 @@ import java.util.List;
 /**
  * Reads a model this instance holds, for the HTTP API, from another thread than the stream
  * thread: its stores through interactive queries, and — when its local pending records do not
- * reach its progress — the rest from the input topic, through a reader of its own. The stream
- * thread may write underneath; a read that finds the stores inconsistent is retried.
+ * reach its progress, as for every model the processor holds in memory with records since its
+ * snapshot — the rest from the input topic, through a reader of its own, opened once and shared
+ * by the requests in turn. The stream thread may write underneath; a read that finds the stores
+ * inconsistent is retried.
  */
-public final class ModelReader {
+public final class ModelReader implements AutoCloseable {
 
     private final StreamSettings settings;
     private final ObservationDecoder decoder;
+    /** The input reader, opened on first need; one request uses it at a time. */
+    private InputLog input;
+    private boolean closed;
 
     public ModelReader(StreamSettings settings) {
         this.settings = settings;
@@ -30,10 +35,10 @@ public final class ModelReader {
      */
     public Model read(KafkaStreams streams, String id) {
         for (int attempt = 0; ; attempt++) {
-            try (InputLog input = new LazyInput()) {
+            try {
                 final ModelStore.Loaded loaded = ModelStore.load(store(streams, StreamSettings.SNAPSHOTS_STORE),
                         store(streams, StreamSettings.PENDING_STORE), store(streams, StreamSettings.PROGRESS_STORE), id,
-                        new RecordCodec(), input, this::learnable);
+                        new RecordCodec(), sharedInput, this::learnable);
                 return loaded == null ? null : loaded.model();
             } catch (IllegalStateException e) {
                 if (attempt == 2) {
@@ -102,23 +107,42 @@ public final class ModelReader {
         return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
     }
 
-    /** Opens the input reader only if a read needs it: most reads find every record in the local stores. */
-    private final class LazyInput implements InputLog {
-        private InputLog open;
-
+    /** What a load reads the input through: the shared reader, which the load must not close. */
+    private final InputLog sharedInput = new InputLog() {
         @Override
         public long read(int partition, long from, long to, java.util.function.Predicate<String> keys, Sink sink) {
-            if (open == null) {
-                open = settings.inputLog().open();
-            }
-            return open.read(partition, from, to, keys, sink);
+            return readInput(partition, from, to, keys, sink);
         }
 
         @Override
         public void close() {
-            if (open != null) {
-                open.close();
-            }
+        }
+    };
+
+    /** Reads the input through the shared reader, opening it if no read has yet needed it. */
+    private synchronized long readInput(int partition, long from, long to, java.util.function.Predicate<String> keys,
+                                        InputLog.Sink sink) {
+        if (closed) {
+            throw new org.apache.kafka.streams.errors.InvalidStateStoreException("gapwatch is shutting down");
+        }
+        if (input == null) {
+            input = settings.inputLog().open();
+        }
+        try {
+            return input.read(partition, from, to, keys, sink);
+        } catch (RuntimeException e) {
+            input.close(); // a reader that failed mid-read is not trusted with the next one
+            input = null;
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (input != null) {
+            input.close();
+            input = null;
         }
     }
 }

@@ -30,6 +30,7 @@ public record StreamSettings(
         long reportEveryRecords,
         long snapshotLagRecords,
         long snapshotLagMs,
+        double snapshotHeldRatio,
         int keyMaxBytes,
         int featuresMax,
         boolean json,
@@ -53,14 +54,14 @@ public record StreamSettings(
     /** The same settings with another fault seam (for tests). */
     public StreamSettings withFaults(FaultInjection injected) {
         return new StreamSettings(observationsTopic, predictionsTopic, reportsTopic, deadLetterTopic, weightsTopic, modelOptions, specFor,
-                reportIntervalMs, reportEveryRecords, snapshotLagRecords, snapshotLagMs, keyMaxBytes, featuresMax, json, cacheMaxBytes,
+                reportIntervalMs, reportEveryRecords, snapshotLagRecords, snapshotLagMs, snapshotHeldRatio, keyMaxBytes, featuresMax, json, cacheMaxBytes,
                 reportShare, historyPoints, injected, inputLog);
     }
 
     /** The same settings reading the input back through {@code log}. */
     public StreamSettings withInputLog(InputLog.Factory log) {
         return new StreamSettings(observationsTopic, predictionsTopic, reportsTopic, deadLetterTopic, weightsTopic, modelOptions, specFor,
-                reportIntervalMs, reportEveryRecords, snapshotLagRecords, snapshotLagMs, keyMaxBytes, featuresMax, json, cacheMaxBytes,
+                reportIntervalMs, reportEveryRecords, snapshotLagRecords, snapshotLagMs, snapshotHeldRatio, keyMaxBytes, featuresMax, json, cacheMaxBytes,
                 reportShare, historyPoints, faults, log);
     }
 }

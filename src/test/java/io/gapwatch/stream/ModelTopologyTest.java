@@ -2,6 +2,7 @@ package io.gapwatch.stream;
 
 import io.gapwatch.avro.DeadLetter;
 import io.gapwatch.avro.ModelDiagnosis;
+import io.gapwatch.avro.ModelState;
 import io.gapwatch.avro.Observation;
 import io.gapwatch.avro.Prediction;
 import io.gapwatch.avro.RejectReason;
@@ -62,10 +63,14 @@ class ModelTopologyTest {
         }
     }
 
+    /** Times the input was read back, by anyone. */
+    private int inputReads;
+
     /** Reads {@link #inputLog} back as the Kafka reader reads a partition: offsets in order, from the log start. */
     private final InputLog.Factory testLog = () -> new InputLog() {
         @Override
         public long read(int partition, long from, long to, java.util.function.Predicate<String> keys, Sink sink) {
+            inputReads++;
             final long start = Math.max(from, logStart);
             for (long offset = start; offset <= to && offset < inputLog.size(); offset++) {
                 final byte[][] record = inputLog.get((int) offset);
@@ -89,7 +94,7 @@ class ModelTopologyTest {
                             Function<String, List<String>> features) {
         return new StreamSettings("obs", "pred", "rep", "dlq", "weights", ModelOptions.DEFAULTS,
                 id -> new io.gapwatch.engine.ModelSpec(features.apply(id), ModelOptions.DEFAULTS, learners.apply(id)),
-                60_000L, reportEvery, snapshotLag, 3_600_000L, 64, 2000, false, 64L << 20, 0.2, 600, FaultInjection.NONE, testLog);
+                60_000L, reportEvery, snapshotLag, 3_600_000L, 32.0, 64, 2000, false, 64L << 20, 0.2, 600, FaultInjection.NONE, testLog);
     }
 
     StreamSettings settings() {
@@ -232,7 +237,7 @@ class ModelTopologyTest {
         final StreamSettings base = settings(1000, 10, id -> LearnerConfig.defaultSet(), id -> null);
         open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(), base.weightsTopic(),
                 base.modelOptions(), base.specFor(), base.reportIntervalMs(), base.reportEveryRecords(), base.snapshotLagRecords(),
-                base.snapshotLagMs(), base.keyMaxBytes(), base.featuresMax(), false, base.cacheMaxBytes(), base.reportShare(), 8,
+                base.snapshotLagMs(), base.snapshotHeldRatio(), base.keyMaxBytes(), base.featuresMax(), false, base.cacheMaxBytes(), base.reportShare(), 8,
                 FaultInjection.NONE, testLog));
         final KeyValueStore<String, byte[]> history = driver.getKeyValueStore(StreamSettings.HISTORY_STORE);
         final double[][] rows = rows(200, 2, 3);
@@ -581,6 +586,67 @@ class ModelTopologyTest {
     }
 
     /**
+     * A model the cache keeps holds its records since its snapshot in memory: learning writes no
+     * record to the pending store and takes no snapshot, and what it holds is nonetheless in the
+     * input, from which its stores and the input rebuild it bit for bit.
+     */
+    @Test
+    void shouldHoldACachedModelsRecordsInMemoryAndWriteNoneOfThem() throws IOException {
+        final double[][] rows = rows(300, 2, 21);
+        open(settings(1_000_000, 1_000_000, id -> LearnerConfig.defaultSet(), id -> null));
+        final Model expected = new Model(List.of("x1", "x2"), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        for (double[] row : rows) {
+            input.pipeInput(key("m"), avro(row[2], row[0], row[1]));
+            expected.observe(features(row), row[2]);
+        }
+        assertThat(storeContents().get(StreamSettings.PENDING_STORE)).isEmpty();
+        final ModelState manifest = Codecs.decode(driver.<String, byte[]>getKeyValueStore(StreamSettings.SNAPSHOTS_STORE).get("m"),
+                ModelState.class);
+        assertThat(manifest.getRecords()).as("records in its snapshot: none, it was never due one").isZero();
+        assertThat(state(stored("m"))).isEqualTo(state(expected));
+        assertThat(inputReads).as("its held records, read back from the input by the check above").isEqualTo(1);
+    }
+
+    /**
+     * Held records are bounded by snapshot.held.ratio times the model's snapshot: past that, the
+     * model is snapshotted instead of holding more, well before snapshot.lag.records would ask.
+     */
+    @Test
+    void shouldSnapshotAModelWhoseHeldRecordsOutweighItsSnapshot() throws IOException {
+        final double[][] rows = rows(600, 2, 22);
+        final StreamSettings base = settings(1_000_000, 1_000_000, id -> LearnerConfig.defaultSet(), id -> null);
+        open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(), base.weightsTopic(),
+                base.modelOptions(), base.specFor(), base.reportIntervalMs(), base.reportEveryRecords(), base.snapshotLagRecords(),
+                base.snapshotLagMs(), 1.0, base.keyMaxBytes(), base.featuresMax(), false, base.cacheMaxBytes(), base.reportShare(),
+                base.historyPoints(), FaultInjection.NONE, testLog));
+        final KeyValueStore<String, byte[]> snapshots = driver.getKeyValueStore(StreamSettings.SNAPSHOTS_STORE);
+        final Model expected = new Model(List.of("x1", "x2"), ModelOptions.DEFAULTS, LearnerConfig.defaultSet());
+        long generations = 0;
+        long lastGeneration = 0;
+        long largestGap = 0;
+        long lastSnapshotAt = 0;
+        for (int i = 0; i < rows.length; i++) {
+            input.pipeInput(key("m"), avro(rows[i][2], rows[i][0], rows[i][1]));
+            expected.observe(features(rows[i]), rows[i][2]);
+            final ModelState manifest = Codecs.decode(snapshots.get("m"), ModelState.class);
+            if (manifest.getGeneration() != lastGeneration) {
+                generations++;
+                lastGeneration = manifest.getGeneration();
+                largestGap = Math.max(largestGap, i + 1 - lastSnapshotAt);
+                lastSnapshotAt = i + 1;
+                assertThat(manifest.getRecords()).isEqualTo(i + 1);
+            }
+        }
+        final long snapshotBytes = Codecs.decode(snapshots.get("m"), ModelState.class).getSize();
+        final long recordBytes = new RecordCodec().writePending(1, 1, new double[2], 0).length;
+        assertThat(generations).as("snapshots taken for the held records' weight").isGreaterThan(2);
+        assertThat(largestGap).as("records between two snapshots: at most about the snapshot's bytes in held records")
+                .isLessThanOrEqualTo(snapshotBytes / recordBytes + 2);
+        assertThat(storeContents().get(StreamSettings.PENDING_STORE)).isEmpty();
+        assertThat(state(stored("m"))).isEqualTo(state(expected));
+    }
+
+    /**
      * With a cache too small for more than a few models, the others live only in their stores and
      * are read back when their next record comes: every model continues bit for bit as one that
      * was never let go, and each still reports on the interval.
@@ -590,7 +656,7 @@ class ModelTopologyTest {
         final StreamSettings base = settings(7, 1_000_000, id -> LearnerConfig.defaultSet(), id -> null);
         open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(), base.weightsTopic(),
                 base.modelOptions(), base.specFor(), base.reportIntervalMs(), base.reportEveryRecords(), base.snapshotLagRecords(),
-                base.snapshotLagMs(), base.keyMaxBytes(), base.featuresMax(), false, 1L << 20, 1.0, base.historyPoints(), FaultInjection.NONE, testLog));
+                base.snapshotLagMs(), base.snapshotHeldRatio(), base.keyMaxBytes(), base.featuresMax(), false, 1L << 20, 1.0, base.historyPoints(), FaultInjection.NONE, testLog));
         final int d = 100; // about 100 KB a model: a 1 MiB cache holds a handful of the 20
         final int models = 20;
         final Random random = new Random(12);
@@ -610,6 +676,8 @@ class ModelTopologyTest {
             }
         }
         assertThat(expected[0].heapBytes() * models).as("the models outweigh the cache twice").isGreaterThan(2L << 20);
+        assertThat(inputReads).as("models read back from their local stores alone: held records written when let go").isZero();
+        assertThat(storeContents().get(StreamSettings.PENDING_STORE)).as("the held records of the models let go").isNotEmpty();
         for (int m = 0; m < models; m++) {
             assertThat(state(stored("m" + m))).as("m" + m).isEqualTo(state(expected[m]));
         }
@@ -663,7 +731,7 @@ class ModelTopologyTest {
         final StreamSettings base = settings();
         open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(), base.weightsTopic(),
                 base.modelOptions(), base.specFor(), base.reportIntervalMs(), 1, base.snapshotLagRecords(),
-                base.snapshotLagMs(), base.keyMaxBytes(), base.featuresMax(), true, base.cacheMaxBytes(), base.reportShare(), base.historyPoints(), base.faults(),
+                base.snapshotLagMs(), base.snapshotHeldRatio(), base.keyMaxBytes(), base.featuresMax(), true, base.cacheMaxBytes(), base.reportShare(), base.historyPoints(), base.faults(),
                 testLog));
         input.pipeInput(key("j"), avro(2, 1, 1));
         input.pipeInput(key("j"), json("oops"));
