@@ -136,10 +136,11 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
         }
 
         /**
-         * The records learned since the snapshot that no store holds yet, encoded as the pending
-         * store keeps them, the first of them being record number {@code firstHeld}.
+         * The records learned since the snapshot that no store holds yet, the first of them being
+         * record number {@code firstHeld}: kept as decoded, and encoded only if the cache lets
+         * the model go.
          */
-        final List<byte[]> held = new ArrayList<>();
+        final List<Held> held = new ArrayList<>();
         long firstHeld;
         long heldBytes;
         /** The held bytes the cache last weighed this slot with. */
@@ -153,12 +154,12 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
         /** Whether the pending store may hold records of it beyond its snapshot, for the next snapshot to drop. */
         boolean pendingStored = true;
 
-        void hold(long sequence, byte[] encoded) {
+        void hold(long sequence, long offset, double[] features, double target) {
             if (held.isEmpty()) {
                 firstHeld = sequence;
             }
-            held.add(encoded);
-            heldBytes += HELD_OVERHEAD + encoded.length;
+            held.add(new Held(offset, features, target));
+            heldBytes += HELD_OVERHEAD + 8L * features.length;
         }
 
         void dropHeld() {
@@ -173,8 +174,12 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
         }
     }
 
-    /** Heap a held record takes beyond its encoded bytes: the array header and the list's reference. */
-    private static final int HELD_OVERHEAD = 24;
+    /** A record learned since the snapshot, as the model learned it. */
+    private record Held(long offset, double[] features, double target) {
+    }
+
+    /** Heap a held record takes beyond its features' 8 bytes each: the record, the array's header, the list's reference. */
+    private static final int HELD_OVERHEAD = 72;
 
     ModelProcessor(StreamSettings settings, StreamListener listener) {
         this.settings = settings;
@@ -437,7 +442,7 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
         final long offset = metadata == null ? -1 : metadata.offset();
         if (o.hasTarget()) {
             final long sequence = model.count();
-            slot.hold(sequence, codec.writePending(sequence, offset, o.features(), o.target()));
+            slot.hold(sequence, offset, o.features(), o.target());
             if (slot.letGo) {
                 writeHeld(id, slot);
             }
@@ -505,7 +510,10 @@ final class ModelProcessor implements Processor<String, Object, Object, Object> 
         }
         final List<org.apache.kafka.streams.KeyValue<String, byte[]>> entries = new ArrayList<>(slot.held.size());
         for (int i = 0; i < slot.held.size(); i++) {
-            entries.add(org.apache.kafka.streams.KeyValue.pair(ModelStore.pendingKey(id, slot.firstHeld + i), slot.held.get(i)));
+            final Held record = slot.held.get(i);
+            final long sequence = slot.firstHeld + i;
+            entries.add(org.apache.kafka.streams.KeyValue.pair(ModelStore.pendingKey(id, sequence),
+                    codec.writePending(sequence, record.offset(), record.features(), record.target())));
         }
         pending.putAll(entries);
         slot.pendingStored = true;

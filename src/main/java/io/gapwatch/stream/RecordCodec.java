@@ -34,8 +34,9 @@ final class RecordCodec {
     private static final byte[] PROGRESS = header(ModelProgress.getClassSchema());
 
     private BinaryDecoder decoder;
-    private BinaryEncoder encoder;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
+    // one encoder over the one buffer, never reconfigured: configuring one per record cost more than the doubles it writes
+    private final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(buffer, null);
 
     /** C3 01, then the schema's CRC-64-AVRO parsing fingerprint, little-endian. */
     private static byte[] header(Schema schema) {
@@ -73,18 +74,9 @@ final class RecordCodec {
             throw new IllegalArgumentException("not an Observation: unknown single-object header (schema fingerprint)");
         }
         try {
-            decoder = DecoderFactory.get().binaryDecoder(bytes, OBSERVATION.length, bytes.length - OBSERVATION.length, decoder);
-            double[] features = new double[0];
-            int n = 0;
-            for (long block = decoder.readArrayStart(); block != 0; block = decoder.arrayNext()) {
-                if (block < 0 || n + block > 1_000_000) {
-                    throw new IllegalArgumentException("implausible feature count");
-                }
-                features = java.util.Arrays.copyOf(features, (int) (n + block));
-                for (long i = 0; i < block; i++) {
-                    features[n++] = decoder.readDouble();
-                }
-            }
+            final FeaturesBlock block = readFeatures(bytes, OBSERVATION.length);
+            final double[] features = block.features();
+            decoder = DecoderFactory.get().binaryDecoder(bytes, block.end(), bytes.length - block.end(), decoder);
             double target = Double.NaN;
             boolean targetIsNaN = false;
             if (union(decoder) == 1) {
@@ -100,6 +92,59 @@ final class RecordCodec {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("not an Observation: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), e);
         }
+    }
+
+    /** The features of an Observation and the position of the field after them. */
+    private record FeaturesBlock(double[] features, int end) {
+    }
+
+    private static final java.lang.invoke.VarHandle DOUBLE_LE =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(double[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * An Avro array of doubles, read straight from the bytes: blocks of a zig-zag varint count (a
+     * negative count is followed by the block's size in bytes, as Avro allows) and that many
+     * little-endian doubles, up to a block of count 0. BinaryDecoder.readDouble checks its buffer
+     * for every double; at d = 128 that was most of a record's decoding.
+     */
+    private static FeaturesBlock readFeatures(byte[] bytes, int from) throws IOException {
+        final int[] at = {from};
+        double[] features = null;
+        int n = 0;
+        for (long count = readLong(bytes, at); count != 0; count = readLong(bytes, at)) {
+            if (count < 0) {
+                count = -count;
+                readLong(bytes, at); // the block's size in bytes: the count says as much here
+            }
+            if (n + count > 1_000_000) {
+                throw new IOException("implausible feature count");
+            }
+            final int block = (int) count;
+            if (at[0] + 8L * block > bytes.length) {
+                throw new java.io.EOFException("the features run past the end of the record");
+            }
+            features = features == null ? new double[block] : java.util.Arrays.copyOf(features, n + block);
+            for (int i = 0; i < block; i++, at[0] += 8) {
+                features[n++] = (double) DOUBLE_LE.get(bytes, at[0]);
+            }
+        }
+        return new FeaturesBlock(features == null ? new double[0] : features, at[0]);
+    }
+
+    /** An Avro long: zig-zag, variable length, at most 10 bytes; advances {@code at[0]}. */
+    private static long readLong(byte[] bytes, int[] at) throws IOException {
+        long raw = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (at[0] >= bytes.length) {
+                throw new java.io.EOFException("a count runs past the end of the record");
+            }
+            final int b = bytes[at[0]++];
+            raw |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return (raw >>> 1) ^ -(raw & 1);
+            }
+        }
+        throw new IOException("a varint longer than 10 bytes");
     }
 
     private static int union(BinaryDecoder decoder) throws IOException {
@@ -244,10 +289,10 @@ final class RecordCodec {
         encoder.writeArrayEnd();
     }
 
-    private void start(byte[] header) {
+    private void start(byte[] header) throws IOException {
+        encoder.flush(); // empty after every finish(); this drops what an encoding that threw left behind
         buffer.reset();
         buffer.write(header, 0, header.length);
-        encoder = EncoderFactory.get().binaryEncoder(buffer, encoder);
     }
 
     private byte[] finish() throws IOException {

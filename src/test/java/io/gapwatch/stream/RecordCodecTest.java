@@ -35,6 +35,33 @@ class RecordCodecTest {
         assertThat(bare.recordId()).isNull();
     }
 
+    /**
+     * Avro may write an array in several blocks, each a negative count followed by its size in
+     * bytes (Java's blocking encoder does): the features read the same as from one block.
+     */
+    @Test
+    void shouldReadFeaturesWrittenInSeveralSizedBlocks() throws Exception {
+        final List<Double> features = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            features.add(Math.scalb(1.0 + i / 7.0, i - 150) * (i % 2 == 0 ? 1 : -1));
+        }
+        final Observation observation = Observation.newBuilder().setFeatures(features).setTarget(-3.5).setRecordId("b").build();
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        final byte[] oneBlock = Codecs.encode(observation);
+        out.write(oneBlock, 0, 10); // the single-object header
+        final org.apache.avro.io.BinaryEncoder blocking = new org.apache.avro.io.EncoderFactory().configureBlockSize(64).blockingBinaryEncoder(out, null); // 64-byte blocks: 8 doubles each
+        new org.apache.avro.specific.SpecificDatumWriter<>(Observation.class).write(observation, blocking);
+        blocking.flush();
+        final byte[] blocked = out.toByteArray();
+        assertThat(blocked).as("written in sized blocks, so not the bytes of one block").isNotEqualTo(oneBlock);
+
+        final RecordCodec.ObservationFields fields = codec.readObservation(blocked);
+        assertThat(fields.features()).containsExactly(features.stream().mapToDouble(Double::doubleValue).toArray());
+        assertThat(fields.target()).isEqualTo(-3.5);
+        assertThat(fields.recordId()).isEqualTo("b");
+        assertThat(codec.readObservation(oneBlock).features()).containsExactly(fields.features());
+    }
+
     @Test
     void shouldRefuseOtherRecordsAndTruncatedBytes() {
         final byte[] pending = codec.writePending(1, 10, new double[] {1}, 2);
