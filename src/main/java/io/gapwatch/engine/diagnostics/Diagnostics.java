@@ -205,7 +205,7 @@ public final class Diagnostics {
         final double lr = learner.nextRate();
         final Prequential score = model.learnerScore(i);
         return LearnerReport.builder()
-                .name(learner.name()).settings(learner.config().describe())
+                .name(learner.name()).settings(learner.settingsText())
                 .optimizer(learner.config().optimizer().name().toLowerCase(java.util.Locale.ROOT))
                 .intercept(learner.intercept()).weights(learnerWeights)
                 .r2(gap.r2).r2Gap(gap.r2Gap).mse(gap.mse).excessMse(gap.excessMse)

@@ -494,6 +494,17 @@ public final class OnlineLearner {
         return config;
     }
 
+    // every report names the settings; describing them parses the defaults, so once per learner
+    private String settingsText;
+
+    /** {@link LearnerConfig#describe()} of its config, computed once. */
+    public String settingsText() {
+        if (settingsText == null) {
+            settingsText = config.describe();
+        }
+        return settingsText;
+    }
+
     /** Records seen, including those a stopped learner skipped. */
     public long records() {
         return records;
