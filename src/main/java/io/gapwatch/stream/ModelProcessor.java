@@ -45,8 +45,8 @@ import java.util.List;
  * <h2>Memory bounded by configuration</h2>
  * In memory the models are only a cache, bounded in bytes ({@code models.cache.max.bytes}, each
  * model weighing {@link Model#heapBytes()} and its held records), maintained on the stream thread:
- * a model it lets go is read back when next needed, bit for bit. The cache is cleared in {@link #init}, which Kafka
- * Streams calls again whenever a task is revived.
+ * a model it lets go is read back when next needed, bit for bit. The cache is cleared in
+ * {@link #init}, which Kafka Streams calls again whenever a task is revived.
  *
  * <h2>A fault in one model never stops the others</h2>
  * A record is learned in memory first and its state written after. If anything throws in between,
