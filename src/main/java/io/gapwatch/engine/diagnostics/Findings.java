@@ -53,6 +53,13 @@ final class Findings {
     /** Terms of a near relation spelled out before "+ …". */
     static final int MAX_TERMS = 6;
 
+    /**
+     * The locale of every number in a finding. For the formats used here its text is Locale.ROOT's
+     * (NumberTextProperties checks it), and java.util.Formatter writes it without building a
+     * DecimalFormatSymbols per number, which with ROOT was most of a d = 16 report's time.
+     */
+    static final Locale NUMBERS = Locale.US;
+
     private Findings() {
     }
 
@@ -125,7 +132,7 @@ final class Findings {
         }
 
         if (model.lostRecords() >= FindingCode.RECORDS_LOST.threshold()) {
-            findings.add(Finding.data(FindingCode.RECORDS_LOST, String.format(Locale.ROOT,
+            findings.add(Finding.data(FindingCode.RECORDS_LOST, String.format(NUMBERS,
                     "%,d records this model had learned could not be read back from the input topic when it was restored: its "
                             + "retention had removed them before the model's next snapshot. The model went on from what it could "
                             + "rebuild, so it is not the exact fit of every record it saw; keep the input longer than snapshot.lag.ms.",
@@ -139,7 +146,7 @@ final class Findings {
         scales(exact, c, standings, findings);
         if (exact.driftRelative() > CONCEPT_DRIFT.threshold() && !c.rankDeficient()
                 && model.count() >= 10L * c.parameters()) {
-            findings.add(Finding.data(CONCEPT_DRIFT, String.format(Locale.ROOT,
+            findings.add(Finding.data(CONCEPT_DRIFT, String.format(NUMBERS,
                     "The exact weights moved by %s of their norm over the last %d records: the relationship is drifting.",
                     pct(exact.driftRelative()), model.options().window()), List.of()));
         }
@@ -159,7 +166,7 @@ final class Findings {
     private static String notIdentifiable(Conditioning c, boolean intercept) {
         final int nullity = c.nullSpaceDimension();
         final List<Dependencies.Relation> exactRelations = c.dependencies().stream().filter(Dependencies.Relation::exact).toList();
-        final StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "Rank %d of %d: ", c.rank(), c.parameters()));
+        final StringBuilder s = new StringBuilder(String.format(NUMBERS, "Rank %d of %d: ", c.rank(), c.parameters()));
         if (exactRelations.size() == nullity && nullity > 0) {
             final List<String> dependent = exactRelations.stream().map(Dependencies.Relation::column).toList();
             final List<String> basis = new ArrayList<>();
@@ -176,7 +183,7 @@ final class Findings {
                 s.append(nullity).append(nullity == 1 ? " column depends" : " columns depend").append(" on the others: ");
             }
             s.append(relations(exactRelations, nullity)).append(". ");
-            s.append(String.format(Locale.ROOT, "Any amount along the %s fits the data equally well, so the weights there say nothing. ",
+            s.append(String.format(NUMBERS, "Any amount along the %s fits the data equally well, so the weights there say nothing. ",
                     nullity == 1 ? "undetermined direction" : nullity + " undetermined directions"));
             s.append("To pin them down: drop ").append(span(dependent)).append(nullity == 1 && exactRelations.get(0).basis().size() == 1
                     ? " (or " + exactRelations.get(0).basis().get(0) + ")" : "");
@@ -186,7 +193,7 @@ final class Findings {
             s.append(", or collect records where ").append(exactRelations.size() == 1 ? relation(exactRelations.get(0)) + " does not hold"
                     : "these relations do not hold").append('.');
         } else {
-            s.append(String.format(Locale.ROOT, "%d direction%s of the weights %s not determined by the data; ", nullity,
+            s.append(String.format(NUMBERS, "%d direction%s of the weights %s not determined by the data; ", nullity,
                     nullity == 1 ? "" : "s", nullity == 1 ? "is" : "are"));
             s.append(!c.nullDirections().isEmpty() && c.nullDirections().get(0).features().size() <= MAX_TERMS
                     ? "the least determined is " + direction(c.nullDirections().get(0)) + ". "
@@ -211,22 +218,22 @@ final class Findings {
         }
         final long at = b.breakRecord();
         final String span = b.status() == StructuralBreaks.Status.ON_SINCE_RESTORE
-                ? String.format(Locale.ROOT, "over records %,d to %,d (the test restarted when the model was restored)",
+                ? String.format(NUMBERS, "over records %,d to %,d (the test restarted when the model was restored)",
                 b.burnIn() + 1, model.count())
-                : String.format(Locale.ROOT, "over all %,d records", model.count());
-        final StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "The relationship changed around record %,d: ", at));
+                : String.format(NUMBERS, "over all %,d records", model.count());
+        final StringBuilder s = new StringBuilder(String.format(NUMBERS, "The relationship changed around record %,d: ", at));
         if (b.cusumRejects() && b.cusumSquaresRejects()) {
-            s.append(String.format(Locale.ROOT, "the CUSUM of the exact fit's recursive residuals (Brown, Durbin & Evans; "
+            s.append(String.format(NUMBERS, "the CUSUM of the exact fit's recursive residuals (Brown, Durbin & Evans; "
                             + "statsmodels' RecursiveLS) first crossed its 5%% bounds at record %,d and their CUSUM of squares at record "
                             + "%,d, and, %s, both still reject a constant relationship; the CUSUM's path bends most at record %,d.",
                     b.cusumFirstReject(), b.cusumSquaresFirstReject(), span, b.cusumBreakRecord()));
         } else if (b.cusumRejects()) {
-            s.append(String.format(Locale.ROOT, "the CUSUM of the exact fit's recursive residuals (Brown, Durbin & Evans; "
+            s.append(String.format(NUMBERS, "the CUSUM of the exact fit's recursive residuals (Brown, Durbin & Evans; "
                             + "statsmodels' RecursiveLS) first crossed its 5%% bounds at record %,d and, %s, still rejects a constant "
                             + "relationship; its path bends most at record %,d.",
                     b.cusumFirstReject(), span, b.cusumBreakRecord()));
         } else {
-            s.append(String.format(Locale.ROOT, "the CUSUM of squares of the exact fit's recursive residuals (Brown, Durbin & "
+            s.append(String.format(NUMBERS, "the CUSUM of squares of the exact fit's recursive residuals (Brown, Durbin & "
                             + "Evans; statsmodels' RecursiveLS) first left its 5%% band at record %,d and, %s, still rejects a "
                             + "constant relationship: the size of the errors changed, most at record %,d, and often the weights with it.",
                     b.cusumSquaresFirstReject(), span, b.cusumSquaresBreakRecord()));
@@ -237,15 +244,15 @@ final class Findings {
                 && !t.config().average() && t.config().optimizer() != LearnerConfig.OptimizerKind.ADAGRAD);
         s.append(" The exact fit averages over the relationship before and after the change and describes neither. ");
         if (tracking.isEmpty()) {
-            s.append(String.format(Locale.ROOT, "A learner that forgets old records (a constant learning rate without averaging) "
+            s.append(String.format(NUMBERS, "A learner that forgets old records (a constant learning rate without averaging) "
                     + "or one restarted after record %,d settles on the current relationship, not on the average, so part of its "
                     + "gap to the exact fit is then the change, not a failure of the learner.", at));
         } else {
-            s.append(String.format(Locale.ROOT, "A learner that forgets old records, as a constant learning rate does (%s), settles "
+            s.append(String.format(NUMBERS, "A learner that forgets old records, as a constant learning rate does (%s), settles "
                     + "on the current relationship, not on the average, so part of its gap to the exact fit is the change, not a "
                     + "failure of the learner.", join(tracking)));
         }
-        s.append(String.format(Locale.ROOT, " To hold the learners against the current relationship, give the exact fit "
+        s.append(String.format(NUMBERS, " To hold the learners against the current relationship, give the exact fit "
                 + "forgetting (model.forgetting, or --forgetting λ < 1) or restart the model after record %,d.", at));
         findings.add(Finding.data(STRUCTURAL_BREAK, s.toString(), List.of()));
     }
@@ -256,21 +263,21 @@ final class Findings {
             return;
         }
         final boolean interpolates = c.rank() >= records || exact.r2() >= 1 - 1e-9;
-        final StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "%,d records for %d coefficients%s: ", records,
+        final StringBuilder s = new StringBuilder(String.format(NUMBERS, "%,d records for %d coefficients%s: ", records,
                 c.parameters(), c.rank() < c.parameters() ? " (rank " + c.rank() + ")" : ""));
         if (interpolates) {
-            s.append(String.format(Locale.ROOT, "the exact fit interpolates the data (in-sample R² %s, MSE %s), so in-sample R² says "
+            s.append(String.format(NUMBERS, "the exact fit interpolates the data (in-sample R² %s, MSE %s), so in-sample R² says "
                     + "nothing; %s. ", r2(exact.r2()), g(exact.mse()), prequential(exact)));
         } else {
-            s.append(String.format(Locale.ROOT, "the exact fit nearly interpolates (in-sample R² %s; %s). ", r2(exact.r2()),
+            s.append(String.format(NUMBERS, "the exact fit nearly interpolates (in-sample R² %s; %s). ", r2(exact.r2()),
                     prequential(exact)));
         }
-        s.append(String.format(Locale.ROOT, "With so few records per coefficient fit with ridge (--ridge α, model.ridge: "
+        s.append(String.format(NUMBERS, "With so few records per coefficient fit with ridge (--ridge α, model.ridge: "
                 + "scikit-learn's Ridge) or solve it directly (LinearRegression or numpy.linalg.lstsq: %,d × %d is small)",
                 records, c.parameters()));
         final List<String> open = names(standings, Standing::advisable);
         if (!open.isEmpty()) {
-            s.append(String.format(Locale.ROOT, "; %s creep%s toward an interpolating solution along directions the data barely determines",
+            s.append(String.format(NUMBERS, "; %s creep%s toward an interpolating solution along directions the data barely determines",
                     join(open), open.size() == 1 ? "s" : ""));
         }
         findings.add(Finding.data(INTERPOLATION, s.append('.').toString(), open));
@@ -279,7 +286,7 @@ final class Findings {
     private static String prequential(ExactReport exact) {
         return exact.prequentialRecords() == 0
                 ? "it never had full rank, so it could predict no record before learning it"
-                : String.format(Locale.ROOT, "its prequential R², on the %,d records it predicted before learning them, is %s",
+                : String.format(NUMBERS, "its prequential R², on the %,d records it predicted before learning them, is %s",
                 exact.prequentialRecords(), r2(exact.prequentialR2()));
     }
 
@@ -287,12 +294,12 @@ final class Findings {
         final double standardized = exact.conditionNumberStandardized();
         if (standardized > ILL_CONDITIONED.threshold()) {
             final List<String> unwhitened = names(standings, s -> s.advisable() && !s.config().whiten());
-            final StringBuilder m = new StringBuilder(String.format(Locale.ROOT,
+            final StringBuilder m = new StringBuilder(String.format(NUMBERS,
                     "Even standardized, the design is ill-conditioned: condition number %s over its determined directions, so the "
                             + "Hessian's is %s and plain gradient steps crawl along its flattest direction.",
                     g(standardized), g(standardized * standardized)));
             if (!unwhitened.isEmpty()) {
-                m.append(String.format(Locale.ROOT, " %s %s not precondition: whiten=true steps with the inverse of the data's "
+                m.append(String.format(NUMBERS, " %s %s not precondition: whiten=true steps with the inverse of the data's "
                         + "second-moment matrix (through the exact fit's factor) and takes that condition number out.",
                         capitalize(learnersNamed(unwhitened)), unwhitened.size() == 1 ? "does" : "do"));
             }
@@ -306,7 +313,7 @@ final class Findings {
             } else if (c.weakDirections().get(0).features().size() <= MAX_TERMS) {
                 text = "Nearly collinear features: " + direction(c.weakDirections().get(0)) + ".";
             } else {
-                text = String.format(Locale.ROOT, "Nearly collinear features: at least %d directions are determined only weakly, "
+                text = String.format(NUMBERS, "Nearly collinear features: at least %d directions are determined only weakly, "
                         + "each combining too many columns to name (the JSON lists them).", c.weakDirections().size());
             }
             findings.add(Finding.data(COLLINEAR_FEATURES, text, List.of()));
@@ -319,7 +326,7 @@ final class Findings {
         final List<String> rawFeatures = names(standings, s -> s.advisable() && !s.config().standardize() && !s.config().whiten());
         final double gain = raw / standardized;
         if (!rawFeatures.isEmpty() && exact.options().intercept() && gain > FEATURES_UNSCALED.threshold()) {
-            findings.add(Finding.data(FEATURES_UNSCALED, String.format(Locale.ROOT,
+            findings.add(Finding.data(FEATURES_UNSCALED, String.format(NUMBERS,
                     "Standardizing the features would make plain gradient steps about %s× faster: the Hessian of the raw design has "
                             + "condition number %s over its determined directions, the standardized design's %s (its columns sit far "
                             + "from zero or on different scales). %s train%s on raw features: set standardize=true, or standardize "
@@ -330,7 +337,7 @@ final class Findings {
         final double sd = exact.targetStd();
         final List<String> rawTarget = names(standings, s -> s.advisable() && !s.config().scaleTarget());
         if (!rawTarget.isEmpty() && sd > 0 && (sd > TARGET_UNSCALED.threshold() || sd < 1 / TARGET_UNSCALED.threshold())) {
-            findings.add(Finding.data(TARGET_UNSCALED, String.format(Locale.ROOT,
+            findings.add(Finding.data(TARGET_UNSCALED, String.format(NUMBERS,
                     "The target's standard deviation is %s: the squared loss's gradients are that %s in proportion, so steps %s. "
                             + "%s train%s on the raw target: set scale-target=true, or standardize y before training.",
                     g(sd), sd < 1 ? "small" : "large", sd < 1 ? "crawl" : "overshoot", capitalize(learnersNamed(rawTarget)),
@@ -348,17 +355,17 @@ final class Findings {
         final String lossNote = config.loss() == LearnerConfig.LossKind.MSE
                 ? "; its loss is (ŷ − y)², whose bound is half that of ½(ŷ − y)²" : "";
         if (r.divergences() > 0) {
-            findings.add(Finding.about(DIVERGED, name, String.format(Locale.ROOT,
+            findings.add(Finding.about(DIVERGED, name, String.format(NUMBERS,
                     "Learner %s diverged at record %d (its weights blew up)%s%s.", name, s.learner().divergedAtRecord(),
                     !adaptive && r.lr() > r.lrStabilityBound()
-                            ? String.format(Locale.ROOT, "; η = %s is %s× the stability bound %s%s", g(r.lr()),
+                            ? String.format(NUMBERS, "; η = %s is %s× the stability bound %s%s", g(r.lr()),
                             g(r.lr() / r.lrStabilityBound()), g(r.lrStabilityBound()), lossNote)
                             : "",
-                    r.diverged() ? "; it has stopped" : String.format(Locale.ROOT, "; it restarted %d time%s", r.divergences(),
+                    r.diverged() ? "; it has stopped" : String.format(NUMBERS, "; it restarted %d time%s", r.divergences(),
                             r.divergences() == 1 ? "" : "s"))));
         }
         if (!s.converged() && !adaptive && r.lr() > LR_ABOVE_STABILITY_BOUND.threshold() * r.lrStabilityBound()) {
-            findings.add(Finding.about(LR_ABOVE_STABILITY_BOUND, name, String.format(Locale.ROOT,
+            findings.add(Finding.about(LR_ABOVE_STABILITY_BOUND, name, String.format(NUMBERS,
                     "Learner %s's learning rate %s is %s× the stability bound %s (2/λ_max of the Hessian of its loss on its inputs%s%s): "
                             + "its steps overshoot along the steepest direction; set lr below %s.",
                     name, g(r.lr()), g(r.lr() / r.lrStabilityBound()), g(r.lrStabilityBound()),
@@ -366,13 +373,13 @@ final class Findings {
                     g(r.lrStabilityBound()))));
         } else if (!s.converged() && !adaptive && config.batch() == 1
                 && r.lr() > LR_ABOVE_RECORD_BOUND.threshold() * r.lrRecordBound()) {
-            findings.add(Finding.about(LR_ABOVE_RECORD_BOUND, name, String.format(Locale.ROOT,
+            findings.add(Finding.about(LR_ABOVE_RECORD_BOUND, name, String.format(NUMBERS,
                     "Learner %s's learning rate %s is above 2/(s·max‖x‖²) = %s: a step on the largest records overshoots, so it "
                             + "jitters around the minimum.", name, g(r.lr()), g(r.lrRecordBound()))));
         }
         if (c.rankDeficient() && !r.diverged() && r.weightGap() > 0
                 && r.weightGapNull() * r.weightGapNull() > NOT_IDENTIFIABLE.threshold() * r.weightGap() * r.weightGap()) {
-            findings.add(Finding.about(NOT_IDENTIFIABLE, name, String.format(Locale.ROOT,
+            findings.add(Finding.about(NOT_IDENTIFIABLE, name, String.format(NUMBERS,
                     "Learner %s's weights differ from the exact fit's by %s, %s of it (in squares) along directions no data "
                             + "determines: any amount there fits equally well, so that part is no failure of the optimizer (the "
                             + "exact fit reports the minimum-norm weights, as scikit-learn does).",
@@ -381,14 +388,14 @@ final class Findings {
         if (s.open()) {
             startFar(s, exact, findings);
             if (!adaptive && r.stepsToConverge() > SLOW_CONVERGENCE.threshold() * Math.max(1, r.steps())) {
-                findings.add(Finding.about(SLOW_CONVERGENCE, name, String.format(Locale.ROOT,
+                findings.add(Finding.about(SLOW_CONVERGENCE, name, String.format(NUMBERS,
                         "Learner %s needs about %s steps at η = %s to shrink its slowest identified error component 1000-fold "
                                 + "(the smallest identified curvature of its loss is %s); it has taken %,d.",
                         name, g(r.stepsToConverge()), g(r.lr()), g(r.hessianMinIdentifiable()), r.steps())));
             }
             if (config.schedule() == LearnerConfig.ScheduleKind.CONSTANT && !config.average() && r.noiseFloorMse() > 0
                     && r.excessMse() <= NOISE_FLOOR.threshold() * r.noiseFloorMse()) {
-                findings.add(Finding.about(NOISE_FLOOR, name, String.format(Locale.ROOT,
+                findings.add(Finding.about(NOISE_FLOOR, name, String.format(NUMBERS,
                         "Learner %s hovers at the noise floor of its constant step: excess MSE %s against η·s·MSE*·tr(H)/2 = %s; "
                                 + "decay the rate (schedule=invscaling) or average the iterates (average=true) to settle.",
                         name, g(r.excessMse()), g(r.noiseFloorMse()))));
@@ -397,9 +404,9 @@ final class Findings {
         }
         if (s.converged()) {
             findings.add(Finding.about(CONVERGED, name, exact.mse() >= s.attainable()
-                    ? String.format(Locale.ROOT, "Learner %s has converged: its in-sample MSE %s is within %s of the exact fit's (%s).",
+                    ? String.format(NUMBERS, "Learner %s has converged: its in-sample MSE %s is within %s of the exact fit's (%s).",
                     name, g(r.mse()), pct(CONVERGED.threshold()), g(exact.mse()))
-                    : String.format(Locale.ROOT, "Learner %s has converged: its in-sample MSE %s is at the rounding level of the "
+                    : String.format(NUMBERS, "Learner %s has converged: its in-sample MSE %s is at the rounding level of the "
                     + "target, like the exact fit's (%s).", name, g(r.mse()), g(exact.mse()))));
         }
     }
@@ -413,11 +420,11 @@ final class Findings {
         final LearnerReport r = s.report();
         final String who = s.who();
         final boolean noIntercept = s.weights().interceptAssumedZero(exact.options().intercept());
-        final String interceptNote = noIntercept ? String.format(Locale.ROOT, " They came without an intercept and were judged "
+        final String interceptNote = noIntercept ? String.format(NUMBERS, " They came without an intercept and were judged "
                 + "with b = 0, as a model without one predicts (the exact fit's is %s).", g(exact.intercept())) : "";
         if (c.rankDeficient() && r.weightGap() > 0
                 && r.weightGapNull() * r.weightGapNull() > NOT_IDENTIFIABLE.threshold() * r.weightGap() * r.weightGap()) {
-            findings.add(Finding.about(NOT_IDENTIFIABLE, s.name(), String.format(Locale.ROOT,
+            findings.add(Finding.about(NOT_IDENTIFIABLE, s.name(), String.format(NUMBERS,
                     "%s differ from the exact fit's by %s, %s of it (in squares) along directions no data determines: any amount "
                             + "there fits these records equally well, so that part makes them no worse than the exact fit "
                             + "(which reports the minimum-norm weights, as scikit-learn does).",
@@ -425,18 +432,18 @@ final class Findings {
         }
         if (s.converged()) {
             findings.add(Finding.about(CONVERGED, s.name(), (exact.mse() >= s.attainable()
-                    ? String.format(Locale.ROOT, "%s are at the exact fit: their in-sample MSE %s is within %s of the exact fit's (%s).",
+                    ? String.format(NUMBERS, "%s are at the exact fit: their in-sample MSE %s is within %s of the exact fit's (%s).",
                     who, g(r.mse()), pct(CONVERGED.threshold()), g(exact.mse()))
-                    : String.format(Locale.ROOT, "%s fit the records as well as the exact fit: their in-sample MSE %s is at the "
+                    : String.format(NUMBERS, "%s fit the records as well as the exact fit: their in-sample MSE %s is at the "
                     + "rounding level of the target, like the exact fit's (%s).", who, g(r.mse()), g(exact.mse()))) + interceptNote));
             return;
         }
-        final StringBuilder m = new StringBuilder(String.format(Locale.ROOT,
+        final StringBuilder m = new StringBuilder(String.format(NUMBERS,
                 "%s are not at the exact fit: their in-sample MSE is %s (R² %s) against the exact fit's %s (R² %s), an excess of %s "
                         + "per record",
                 who, g(r.mse()), r2(r.r2()), g(exact.mse()), r2(exact.r2()), g(r.excessMse())));
         if (c.rankDeficient() && r.weightGapNull() > 0) {
-            m.append(String.format(Locale.ROOT, "; all of it comes from the part of their weights the data determines (gap %s "
+            m.append(String.format(NUMBERS, "; all of it comes from the part of their weights the data determines (gap %s "
                     + "there), none from the undetermined part (%s)", g(r.weightGapIdentifiable()), g(r.weightGapNull())));
         }
         findings.add(Finding.about(NOT_CONVERGED, s.name(), m.append('.').append(interceptNote).toString()));
@@ -444,15 +451,15 @@ final class Findings {
 
     private static String notConverged(Standing s, ExactReport exact, Conditioning c) {
         final LearnerReport r = s.report();
-        final StringBuilder m = new StringBuilder(String.format(Locale.ROOT,
+        final StringBuilder m = new StringBuilder(String.format(NUMBERS,
                 "Learner %s has not converged: its in-sample MSE is %s (R² %s) against the exact fit's %s (R² %s)",
                 s.name(), g(r.mse()), r2(r.r2()), g(exact.mse()), r2(exact.r2())));
         if (c.rankDeficient() && r.weightGapNull() > r.weightGapIdentifiable()) {
-            m.append(String.format(Locale.ROOT, "; all of the excess comes from the part of its weights the data determines "
+            m.append(String.format(NUMBERS, "; all of the excess comes from the part of its weights the data determines "
                     + "(gap %s there), none from the undetermined part (%s)", g(r.weightGapIdentifiable()), g(r.weightGapNull())));
         }
         if (!s.adaptive() && Double.isFinite(r.stepsToConverge())) {
-            m.append(String.format(Locale.ROOT, "; at η = %s its slowest identified component needs about %s steps to shrink "
+            m.append(String.format(NUMBERS, "; at η = %s its slowest identified component needs about %s steps to shrink "
                     + "1000-fold, and it has taken %,d", g(r.lr()), g(r.stepsToConverge()), r.steps()));
         }
         return m.append('.').toString();
@@ -472,14 +479,14 @@ final class Findings {
         if (aboveBound || !(r.startWeightGap() > START_FAR.threshold() * zeroGap) || !(r.weightGap() > 0.5 * r.startWeightGap())) {
             return; // a start it has left behind, or a rate that throws it further out, is not the start's doing
         }
-        final StringBuilder m = new StringBuilder(String.format(Locale.ROOT,
+        final StringBuilder m = new StringBuilder(String.format(NUMBERS,
                 "Learner %s started far from the answer: ‖θ₀ − θ*‖ = %s, %s× the %s a zero start lies from it; after %,d steps its "
                         + "weights are still %s away. It has shed the start's error along the directions the data determines well "
                         + "(its excess MSE fell from %s to %s), not along the weakly determined ones",
                 s.name(), g(r.startWeightGap()), g(r.startWeightGap() / zeroGap), g(zeroGap), r.steps(), g(r.weightGap()),
                 g(r.startExcessMse()), g(r.excessMse())));
         if (!s.adaptive() && r.hessianMinIdentifiable() > 0) {
-            m.append(String.format(Locale.ROOT, ", where η = %s and a curvature down to %s remove a fraction %s of it per step",
+            m.append(String.format(NUMBERS, ", where η = %s and a curvature down to %s remove a fraction %s of it per step",
                     g(r.lr()), g(r.hessianMinIdentifiable()), g(r.lr() * r.hessianMinIdentifiable())));
         }
         m.append(". Start from zeros (init=zeros), or scale the random start down.");
@@ -511,7 +518,7 @@ final class Findings {
                         notes.add(r.basis().size() + " terms");
                     }
                     if (!r.exact()) {
-                        notes.add("residual " + String.format(Locale.ROOT, "%.2g%%", 100 * r.residual()));
+                        notes.add("residual " + String.format(NUMBERS, "%.2g%%", 100 * r.residual()));
                     }
                     parts.add(relation(r) + (notes.isEmpty() ? "" : " (" + String.join(", ", notes) + ")"));
                     shown++;
@@ -524,7 +531,7 @@ final class Findings {
         }
         String text = String.join("; ", parts);
         if (total > shown) {
-            text += String.format(Locale.ROOT, "; and %d more", total - shown);
+            text += String.format(NUMBERS, "; and %d more", total - shown);
         }
         return text;
     }
@@ -605,7 +612,7 @@ final class Findings {
             s.append(d.features().get(t));
         }
         if (d.features().size() > MAX_TERMS) {
-            s.append(String.format(Locale.ROOT, " + … (%d features in all)", d.features().size()));
+            s.append(String.format(NUMBERS, " + … (%d features in all)", d.features().size()));
         }
         return s.append(" ≈ 0").toString();
     }
@@ -652,7 +659,7 @@ final class Findings {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return Double.toString(v);
         }
-        return String.format(Locale.ROOT, "%.3g", v);
+        return String.format(NUMBERS, "%.3g", v);
     }
 
     /** R² to six significant digits, or in scientific notation when far below zero. */
@@ -662,6 +669,6 @@ final class Findings {
     }
 
     static String pct(double fraction) {
-        return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
+        return String.format(NUMBERS, "%.1f%%", 100 * fraction);
     }
 }
