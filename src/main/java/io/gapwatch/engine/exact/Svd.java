@@ -13,7 +13,8 @@ import org.netlib.util.intW;
  *
  * <h2>Which library</h2>
  * LAPACK's {@code dgesdd} through dev.ludovic.netlib's JNI binding when the system has a native
- * LAPACK (Debian's liblapack3 or libopenblas0; Spark MLlib loads it the same way): at p = 513 it
+ * LAPACK (Debian's liblapack3 or libopenblas0, single-threaded preferred: {@link #SERIAL_LAPACK};
+ * Spark MLlib loads it the same way): at p = 513 it
  * takes about 30 ms where EJML's SVD takes 100–190 ms. Without one, EJML — faster than netlib's
  * own Java fallback (F2J, about 200 ms). Both are backward stable; they agree to about
  * 1e-13·σ_max (SvdTest). Only reports use this class: the model's state never depends on which
@@ -31,6 +32,21 @@ public final class Svd {
         EJML
     }
 
+    /** dev.ludovic.netlib's settings for which system library its binding opens. */
+    static final String NATIVE_LIB_PATH = "dev.ludovic.netlib.lapack.nativeLibPath";
+    static final String NATIVE_LIB = "dev.ludovic.netlib.lapack.nativeLib";
+
+    /**
+     * Where Debian and Ubuntu keep a single-threaded LAPACK (libopenblas0-serial). OpenBLAS's
+     * threaded build splits these small factorizations across threads at a loss, and those threads
+     * compete with the stream thread for the cores: on 2 cores a d = 128 report took 6.3 ms with it
+     * and 3.7 ms single-threaded, d = 512 148 ms and 111 ms (ReportBenchmark, young). So when no
+     * library was chosen with the two settings above, a serial one that is present is preferred.
+     */
+    static final java.util.List<String> SERIAL_LAPACK = java.util.List.of(
+            "/usr/lib/x86_64-linux-gnu/openblas-serial/liblapack.so.3",
+            "/usr/lib/aarch64-linux-gnu/openblas-serial/liblapack.so.3");
+
     /** The native LAPACK, or null: then EJML. */
     private static final LAPACK NATIVE = loadNative();
     /** Native LAPACK when it loads (and -Dgapwatch.svd.ejml is not set), else EJML. */
@@ -43,6 +59,10 @@ public final class Svd {
         if (Boolean.getBoolean("gapwatch.svd.ejml")) { // to compare the two, and in the tests of the fallback
             return null;
         }
+        if (System.getProperty(NATIVE_LIB_PATH) == null && System.getProperty(NATIVE_LIB) == null) {
+            SERIAL_LAPACK.stream().filter(path -> java.nio.file.Files.isReadable(java.nio.file.Path.of(path))).findFirst()
+                    .ifPresent(path -> System.setProperty(NATIVE_LIB_PATH, path));
+        }
         try {
             return NativeLAPACK.getInstance();
         } catch (Throwable e) { // no system LAPACK, or no JNI stub for this platform
@@ -50,9 +70,13 @@ public final class Svd {
         }
     }
 
-    /** "native LAPACK (dev.ludovic.netlib)" or "EJML": what computes the reports' SVDs on this machine. */
+    /** "native LAPACK (dev.ludovic.netlib, …, the library file)" or "EJML": what computes the reports' SVDs on this machine. */
     public static String implementation() {
-        return NATIVE == null ? "EJML" : "native LAPACK (dev.ludovic.netlib, " + NATIVE.getClass().getSimpleName() + ")";
+        if (NATIVE == null) {
+            return "EJML";
+        }
+        final String library = System.getProperty(NATIVE_LIB_PATH, System.getProperty(NATIVE_LIB, "liblapack.so.3, the system's default"));
+        return "native LAPACK (dev.ludovic.netlib, " + NATIVE.getClass().getSimpleName() + ", " + library + ")";
     }
 
     /** Singular values sorted largest first; with V (columns in the same order) when asked for. */

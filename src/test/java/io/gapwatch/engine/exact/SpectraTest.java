@@ -192,4 +192,13 @@ class SpectraTest {
         Assumptions.assumeTrue("1".equals(System.getenv("REQUIRE_NATIVE_LAPACK")), "REQUIRE_NATIVE_LAPACK is not set");
         assertThat(Svd.DEFAULT).as(Svd.implementation()).isEqualTo(Svd.Library.NATIVE_LAPACK);
     }
+
+    /** With a single-threaded OpenBLAS installed (CI installs one), the reports use it, not a threaded default. */
+    @Test
+    void shouldPreferTheSingleThreadedLapackWhenOneIsInstalled() {
+        final java.util.Optional<String> serial = Svd.SERIAL_LAPACK.stream()
+                .filter(path -> java.nio.file.Files.isReadable(java.nio.file.Path.of(path))).findFirst();
+        Assumptions.assumeTrue(serial.isPresent(), "no single-threaded OpenBLAS (libopenblas0-serial) on this machine");
+        assertThat(Svd.implementation()).startsWith("native LAPACK").contains(serial.get());
+    }
 }
