@@ -102,11 +102,15 @@ class ModelTopologyTest {
     }
 
     private void open(StreamSettings settings) {
+        open(settings, StreamListener.NONE);
+    }
+
+    private void open(StreamSettings settings, StreamListener listener) {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(TopologyFactory.build(settings, StreamListener.NONE), props);
+        driver = new TopologyTestDriver(TopologyFactory.build(settings, listener), props);
         final TestInputTopic<byte[], byte[]> topic = driver.createInputTopic("obs", new ByteArraySerializer(), new ByteArraySerializer());
         // a new driver numbers offsets from 0: keyless fillers (dead-lettered, touching no model) bring it level with the log
         for (int i = 0; i < inputLog.size(); i++) {
@@ -583,6 +587,66 @@ class ModelTopologyTest {
         assertThat(state(stored("a"))).as("a without the poisoned record").isEqualTo(state(expectedA));
         assertThat(state(stored("b"))).as("b untouched").isEqualTo(state(expectedB));
         assertThat(predictions.readValuesToList()).hasSize(2 * rows.length - 1);
+    }
+
+    /**
+     * A cached model weighs what it holds: its state and its held records, so that memory stays
+     * bounded by the cache's size however long a model goes without a snapshot. A snapshot drops
+     * the held records, and the weight with them.
+     */
+    @Test
+    void shouldWeighACachedModelWithTheRecordsItHolds() {
+        final long[] cachedBytes = {-1};
+        final StreamListener listener = new StreamListener() {
+            @Override
+            public void reported(String model, io.gapwatch.engine.diagnostics.ModelReport report) {
+            }
+
+            @Override
+            public void processed(String model, boolean learned) {
+            }
+
+            @Override
+            public void rejected(String model, RejectReason reason) {
+            }
+
+            @Override
+            public void released(String model) {
+            }
+
+            @Override
+            public void reportsAndCache(String task, long lateness, double share, long models, long bytes, long evictions) {
+                cachedBytes[0] = bytes;
+            }
+        };
+        final int d = 8;
+        final StreamSettings base = settings(1_500, 1_000_000, id -> LearnerConfig.defaultSet(), id -> null);
+        open(new StreamSettings(base.observationsTopic(), base.predictionsTopic(), base.reportsTopic(), base.deadLetterTopic(), base.weightsTopic(),
+                base.modelOptions(), base.specFor(), base.reportIntervalMs(), base.reportEveryRecords(), base.snapshotLagRecords(),
+                base.snapshotLagMs(), 1e6, base.keyMaxBytes(), base.featuresMax(), false, base.cacheMaxBytes(), base.reportShare(),
+                base.historyPoints(), FaultInjection.NONE, testLog), listener);
+        final long modelBytes = new Model(ModelProcessor.defaultNames(d), ModelOptions.DEFAULTS, LearnerConfig.defaultSet()).heapBytes();
+        final long heldBytes = 72 + 8L * d; // a held record: its features and its overhead
+        final Random random = new Random(31);
+        final java.util.function.IntConsumer pipe = n -> {
+            for (int i = 0; i < n; i++) {
+                final double[] x = new double[d];
+                for (int j = 0; j < d; j++) {
+                    x[j] = random.nextGaussian();
+                }
+                input.pipeInput(key("m"), avro(x[0] - x[1] + 0.1 * random.nextGaussian(), x));
+            }
+            driver.advanceWallClockTime(Duration.ofMillis(ModelProcessor.TICK_MS));
+        };
+
+        pipe.accept(1_000);
+        final long step = Math.max(4096, modelBytes / 4);
+        assertThat(cachedBytes[0]).as("the model and its 1,000 held records, weighed to within one step")
+                .isBetween(modelBytes + 1_000 * heldBytes - step, modelBytes + 1_000 * heldBytes);
+
+        pipe.accept(600); // the oldest held record falls 1,500 offsets behind at record 1,502: a snapshot
+        assertThat(cachedBytes[0]).as("after the snapshot: the model and the 98 records since")
+                .isBetween(modelBytes, modelBytes + 100 * heldBytes);
     }
 
     /**
