@@ -74,9 +74,8 @@ final class RecordCodec {
             throw new IllegalArgumentException("not an Observation: unknown single-object header (schema fingerprint)");
         }
         try {
-            final FeaturesBlock block = readFeatures(bytes, OBSERVATION.length);
-            final double[] features = block.features();
-            decoder = DecoderFactory.get().binaryDecoder(bytes, block.end(), bytes.length - block.end(), decoder);
+            final double[] features = readFeatures(bytes, OBSERVATION.length);
+            decoder = DecoderFactory.get().binaryDecoder(bytes, at, bytes.length - at, decoder);
             double target = Double.NaN;
             boolean targetIsNaN = false;
             if (union(decoder) == 1) {
@@ -94,9 +93,8 @@ final class RecordCodec {
         }
     }
 
-    /** The features of an Observation and the position of the field after them. */
-    private record FeaturesBlock(double[] features, int end) {
-    }
+    /** Where {@link #readFeatures} and {@link #readLong} are in the bytes: after the features, the next field. */
+    private int at;
 
     private static final java.lang.invoke.VarHandle DOUBLE_LE =
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(double[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
@@ -107,38 +105,38 @@ final class RecordCodec {
      * little-endian doubles, up to a block of count 0. BinaryDecoder.readDouble checks its buffer
      * for every double; at d = 128 that was most of a record's decoding.
      */
-    private static FeaturesBlock readFeatures(byte[] bytes, int from) throws IOException {
-        final int[] at = {from};
+    private double[] readFeatures(byte[] bytes, int from) throws IOException {
+        at = from;
         double[] features = null;
         int n = 0;
-        for (long count = readLong(bytes, at); count != 0; count = readLong(bytes, at)) {
+        for (long count = readLong(bytes); count != 0; count = readLong(bytes)) {
             if (count < 0) {
                 count = -count;
-                readLong(bytes, at); // the block's size in bytes: the count says as much here
+                readLong(bytes); // the block's size in bytes: the count says as much here
             }
-            if (n + count > 1_000_000) {
+            if (count < 0 || n + count > 1_000_000) {
                 throw new IOException("implausible feature count");
             }
             final int block = (int) count;
-            if (at[0] + 8L * block > bytes.length) {
+            if (at + 8L * block > bytes.length) {
                 throw new java.io.EOFException("the features run past the end of the record");
             }
             features = features == null ? new double[block] : java.util.Arrays.copyOf(features, n + block);
-            for (int i = 0; i < block; i++, at[0] += 8) {
-                features[n++] = (double) DOUBLE_LE.get(bytes, at[0]);
+            for (int i = 0; i < block; i++, at += 8) {
+                features[n++] = (double) DOUBLE_LE.get(bytes, at);
             }
         }
-        return new FeaturesBlock(features == null ? new double[0] : features, at[0]);
+        return features == null ? new double[0] : features;
     }
 
-    /** An Avro long: zig-zag, variable length, at most 10 bytes; advances {@code at[0]}. */
-    private static long readLong(byte[] bytes, int[] at) throws IOException {
+    /** An Avro long: zig-zag, variable length, at most 10 bytes; advances {@link #at}. */
+    private long readLong(byte[] bytes) throws IOException {
         long raw = 0;
         for (int shift = 0; shift < 64; shift += 7) {
-            if (at[0] >= bytes.length) {
+            if (at >= bytes.length) {
                 throw new java.io.EOFException("a count runs past the end of the record");
             }
-            final int b = bytes[at[0]++];
+            final int b = bytes[at++];
             raw |= (long) (b & 0x7F) << shift;
             if ((b & 0x80) == 0) {
                 return (raw >>> 1) ^ -(raw & 1);

@@ -47,6 +47,11 @@ public final class Svd {
             "/usr/lib/x86_64-linux-gnu/openblas-serial/liblapack.so.3",
             "/usr/lib/aarch64-linux-gnu/openblas-serial/liblapack.so.3");
 
+    /** The first of {@link #SERIAL_LAPACK} this machine has. */
+    static java.util.Optional<String> installedSerialLapack() {
+        return SERIAL_LAPACK.stream().filter(path -> java.nio.file.Files.isReadable(java.nio.file.Path.of(path))).findFirst();
+    }
+
     /** The native LAPACK, or null: then EJML. */
     private static final LAPACK NATIVE = loadNative();
     /** Native LAPACK when it loads (and -Dgapwatch.svd.ejml is not set), else EJML. */
@@ -60,8 +65,7 @@ public final class Svd {
             return null;
         }
         if (System.getProperty(NATIVE_LIB_PATH) == null && System.getProperty(NATIVE_LIB) == null) {
-            SERIAL_LAPACK.stream().filter(path -> java.nio.file.Files.isReadable(java.nio.file.Path.of(path))).findFirst()
-                    .ifPresent(path -> System.setProperty(NATIVE_LIB_PATH, path));
+            installedSerialLapack().ifPresent(path -> System.setProperty(NATIVE_LIB_PATH, path));
         }
         try {
             return NativeLAPACK.getInstance();
