@@ -116,16 +116,12 @@ final class ObservationDecoder {
                     + " features; at most " + maxFeatures + " are accepted (features.max)");
         }
         for (int j = 0; j < features.length; j++) {
-            final Rejection bad = checkValue(features[j], "features[" + j + "]");
-            if (bad != null) {
-                return new Result(null, bad);
+            if (!acceptable(features[j])) { // the name is built only for a rejection: this loop runs d times a record
+                return new Result(null, unacceptable(features[j], "features[" + j + "]"));
             }
         }
-        if (!Double.isNaN(target)) {
-            final Rejection bad = checkValue(target, "the target");
-            if (bad != null) {
-                return new Result(null, bad);
-            }
+        if (!Double.isNaN(target) && !acceptable(target)) {
+            return new Result(null, unacceptable(target, "the target"));
         }
         return new Result(new Observation(model, features, target, eventTime, recordId, key, value), null);
     }
@@ -147,13 +143,13 @@ final class ObservationDecoder {
         return null;
     }
 
-    static Rejection checkValue(double v, String what) {
-        if (!Double.isFinite(v)) {
-            return new Rejection(RejectReason.NON_FINITE, what + " is " + v);
-        }
-        if (Math.abs(v) > StreamingLeastSquares.MAX_MAGNITUDE) {
-            return new Rejection(RejectReason.OUT_OF_RANGE, what + " is " + v + ", beyond ±1e100");
-        }
-        return null;
+    static boolean acceptable(double v) {
+        return Double.isFinite(v) && Math.abs(v) <= StreamingLeastSquares.MAX_MAGNITUDE;
+    }
+
+    /** Why {@code v}, which is not {@link #acceptable}, is refused; {@code what} names it. */
+    static Rejection unacceptable(double v, String what) {
+        return Double.isFinite(v) ? new Rejection(RejectReason.OUT_OF_RANGE, what + " is " + v + ", beyond ±1e100")
+                : new Rejection(RejectReason.NON_FINITE, what + " is " + v);
     }
 }

@@ -121,16 +121,13 @@ final class WeightsDecodeProcessor implements Processor<byte[], byte[], Object, 
                     + " weights; at most " + maxFeatures + " are accepted (features.max)");
         }
         for (int j = 0; j < update.getWeights().size(); j++) {
-            final Rejection bad = ObservationDecoder.checkValue(update.getWeights().get(j), "weights[" + j + "]");
-            if (bad != null) {
-                return bad;
+            final double w = update.getWeights().get(j);
+            if (!ObservationDecoder.acceptable(w)) {
+                return ObservationDecoder.unacceptable(w, "weights[" + j + "]");
             }
         }
-        if (update.getIntercept() != null) {
-            final Rejection bad = ObservationDecoder.checkValue(update.getIntercept(), "the intercept");
-            if (bad != null) {
-                return bad;
-            }
+        if (update.getIntercept() != null && !ObservationDecoder.acceptable(update.getIntercept())) {
+            return ObservationDecoder.unacceptable(update.getIntercept(), "the intercept");
         }
         return update;
     }
