@@ -6,6 +6,7 @@ import io.gapwatch.avro.PendingRecord;
 import io.gapwatch.avro.Prediction;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryData;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -14,6 +15,7 @@ import org.apache.avro.io.EncoderFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -32,6 +34,8 @@ final class RecordCodec {
     private static final byte[] PENDING = header(PendingRecord.getClassSchema());
     private static final byte[] PREDICTION = header(Prediction.getClassSchema());
     private static final byte[] PROGRESS = header(ModelProgress.getClassSchema());
+    /** A zig-zag varint long takes at most ten bytes. */
+    private static final int MAX_LONG_BYTES = 10;
 
     private BinaryDecoder decoder;
     private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(256);
@@ -204,18 +208,19 @@ final class RecordCodec {
         }
     }
 
-    /** A ModelProgress: four longs. */
+    /**
+     * A ModelProgress: four longs. Written once a record, so straight into its array with Avro's own
+     * zig-zag varint writer, not through the stream encoder: that took a fifth of the put it feeds.
+     */
     byte[] writeProgress(long records, long reportedRecords, long reportedAt, long lastOffset) {
-        try {
-            start(PROGRESS);
-            encoder.writeLong(records);
-            encoder.writeLong(reportedRecords);
-            encoder.writeLong(reportedAt);
-            encoder.writeLong(lastOffset);
-            return finish();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        final byte[] bytes = new byte[PROGRESS.length + 4 * MAX_LONG_BYTES];
+        System.arraycopy(PROGRESS, 0, bytes, 0, PROGRESS.length);
+        int at = PROGRESS.length;
+        at += BinaryData.encodeLong(records, bytes, at);
+        at += BinaryData.encodeLong(reportedRecords, bytes, at);
+        at += BinaryData.encodeLong(reportedAt, bytes, at);
+        at += BinaryData.encodeLong(lastOffset, bytes, at);
+        return Arrays.copyOf(bytes, at);
     }
 
     /** A ModelProgress's fields into {@code out} (length 4): records, reported records, reported at, last offset. */

@@ -105,6 +105,19 @@ class RecordCodecTest {
     }
 
     @Test
+    void shouldWriteProgressByteForByteAsTheGeneratedClassDoes() {
+        // the varints are written by hand into the array: every length from one byte to ten, and both signs
+        final long[] values = {0L, -1L, 1L, 63L, 64L, -65L, 1L << 20, 1_700_000_000_000L, Long.MAX_VALUE, Long.MIN_VALUE};
+        for (long a : values) {
+            for (long b : values) {
+                final io.gapwatch.avro.ModelProgress expected = io.gapwatch.avro.ModelProgress.newBuilder()
+                        .setRecords(a).setReportedRecords(b).setReportedAt(-a).setLastOffset(b ^ a).build();
+                assertThat(codec.writeProgress(a, b, -a, b ^ a)).as("%d, %d", a, b).isEqualTo(Codecs.encode(expected));
+            }
+        }
+    }
+
+    @Test
     void shouldRefusePendingRecordsOfAnotherShape() {
         final byte[] record = codec.writePending(17, 3, new double[] {1, 2}, 3);
         final double[] y = new double[1];
