@@ -1,6 +1,7 @@
 package io.gapwatch.stream;
 
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.data.TimeConversions;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.avro.specific.SpecificData;
@@ -18,6 +19,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Codecs {
 
+    /**
+     * The generated classes' own encode and decode methods (Avro's "custom coders"): the same bytes
+     * as the generic datum writer, without its per-field lookups and union resolution, which JFR
+     * showed as a quarter of a report's time on the stream thread (ReportContractTest holds the
+     * bytes to the generic writer's).
+     */
+    private static final SpecificData MODEL = withCustomCoders();
+
     private static final Map<Class<?>, BinaryMessageEncoder<?>> ENCODERS = new ConcurrentHashMap<>();
     private static final Map<Class<?>, BinaryMessageDecoder<?>> DECODERS = new ConcurrentHashMap<>();
 
@@ -27,7 +36,7 @@ public final class Codecs {
     @SuppressWarnings("unchecked")
     public static <T extends SpecificRecord> byte[] encode(T record) {
         final BinaryMessageEncoder<T> encoder = (BinaryMessageEncoder<T>) ENCODERS.computeIfAbsent(record.getClass(),
-                c -> new BinaryMessageEncoder<>(SpecificData.get(), record.getSchema()));
+                c -> new BinaryMessageEncoder<>(MODEL, record.getSchema()));
         try {
             final ByteBuffer buffer = encoder.encode(record);
             final byte[] bytes = new byte[buffer.remaining()];
@@ -44,12 +53,20 @@ public final class Codecs {
     @SuppressWarnings("unchecked")
     public static <T extends SpecificRecord> T decode(byte[] bytes, Class<T> type) {
         final BinaryMessageDecoder<T> decoder = (BinaryMessageDecoder<T>) DECODERS.computeIfAbsent(type,
-                c -> new BinaryMessageDecoder<>(SpecificData.get(), SpecificData.get().getSchema(type)));
+                c -> new BinaryMessageDecoder<>(MODEL, MODEL.getSchema(type)));
         try {
             return decoder.decode(bytes);
         } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException e) {
             throw new IllegalArgumentException(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
         }
+    }
+
+    private static SpecificData withCustomCoders() {
+        final SpecificData model = new SpecificData();
+        model.setCustomCoders(true);
+        // the one logical type the schemas use, registered as the generated classes register it
+        model.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
+        return model;
     }
 
     /** Whether the bytes start with Avro's single-object marker. */
