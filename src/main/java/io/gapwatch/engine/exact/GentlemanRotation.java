@@ -21,8 +21,9 @@ package io.gapwatch.engine.exact;
  * No square roots and no division inside the loop. Two consecutive pivots share one pass over the
  * row ({@code eliminateTwo}): pivot k+1's rotation needs only entry k+1 after step k, so it is
  * taken first, and the row's other entries go through memory once for both steps, with the same
- * operations in the same order (GentlemanRotationTest compares the bits). Written with fused multiply-adds, this form
- * reproduces NIST's certified values as well as AS 274 on every StRD set (see NistStrdTest) and,
+ * operations in the same order (GentlemanRotationTest compares the bits).
+ *
+ * <p>Written with fused multiply-adds, this form reproduces NIST's certified values as well as AS 274 on every StRD set (see NistStrdTest) and,
  * scored over 100 random row orders per set, has the best median of the variants we tried
  * (plain Givens, AS 274's quotient form, and the update form r̄ + s̄·x′).
  *
