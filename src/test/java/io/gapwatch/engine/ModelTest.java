@@ -28,6 +28,28 @@ class ModelTest {
     }
 
     @Test
+    void shouldWeighAfterItsReportsWhatItWeighedWhenItCameIn() {
+        // The cache weighs a model once, when it comes in. A solve that kept its workspace would
+        // grow a rank-deficient model (an SVD solve) or a ridge model (a copy of the factor) behind
+        // the cache's back: at d = 128 from about 150 KB to over 800 KB after its first report.
+        final List<String> names = List.of("x1", "x2", "x3", "x4");
+        for (ModelOptions options : List.of(ModelOptions.DEFAULTS,
+                new ModelOptions(new LeastSquaresOptions(true, 1.0, 0.5), ModelOptions.DEFAULTS.window()))) {
+            final Model model = new Model(names, options, LearnerConfig.defaultSet());
+            final long cameIn = model.heapBytes();
+            final Random random = new Random(3);
+            for (int i = 0; i < 2_500; i++) { // past two drift checkpoints, each of which solves
+                final double x1 = random.nextGaussian();
+                model.observe(new double[] {x1, x1 + 1, random.nextGaussian(), random.nextGaussian()}, x1 + random.nextGaussian());
+            }
+            final io.gapwatch.engine.diagnostics.ModelReport report = io.gapwatch.engine.diagnostics.Diagnostics.report(model);
+            assertThat(report.exact().solveMethod()).as("%s", options)
+                    .isEqualTo(options.exact().ridge() > 0 ? io.gapwatch.engine.exact.SolveMethod.RIDGE : io.gapwatch.engine.exact.SolveMethod.MINIMUM_NORM);
+            assertThat(model.heapBytes()).as("%s", options).isEqualTo(cameIn);
+        }
+    }
+
+    @Test
     void shouldPredictEachRecordBeforeLearningIt() {
         final Model model = new Model(NAMES, ModelOptions.DEFAULTS, learners("sgd:optimizer=sgd,lr=0.05"));
         final StreamingLeastSquares shadow = new StreamingLeastSquares(3, LeastSquaresOptions.ORDINARY);

@@ -7,7 +7,8 @@ import org.ejml.interfaces.decomposition.SingularValueDecomposition_F64;
 import java.util.Arrays;
 
 /**
- * Turns the factor D^½ [R̄ | z̄] into coefficients θ*, and owns every workspace that takes.
+ * Turns the factor D^½ [R̄ | z̄] into coefficients θ*. The O(p²) workspaces of a ridge or SVD solve
+ * live for that solve only; between solves the solver holds θ* alone.
  *
  * <h2>Which solution</h2>
  * With an intercept the weights are the minimum-norm solution of the <em>centered</em> problem and
@@ -61,11 +62,6 @@ final class MinimumNormSolver {
     SolveMethod method = SolveMethod.EMPTY;
     int rank;
 
-    private double[][] ridgeRbar;
-    private double[] ridgePivots;
-    private double[] ridgeRow;
-    private DMatrixRMaj scaledBlock;
-    private SingularValueDecomposition_F64<DMatrixRMaj> svd;
 
     MinimumNormSolver(int p, int offset, double ridge) {
         this.p = p;
@@ -139,11 +135,10 @@ final class MinimumNormSolver {
     }
 
     private void solveRidge(double[][] rbar, double[] pivots) {
-        if (ridgeRbar == null) {
-            ridgeRbar = new double[p][p + 1];
-            ridgePivots = new double[p];
-            ridgeRow = new double[p + 1];
-        }
+        // workspaces of this solve only: a model keeps none between solves, so its heap weight stays what the cache was told
+        final double[][] ridgeRbar = new double[p][p + 1];
+        final double[] ridgePivots = new double[p];
+        final double[] ridgeRow = new double[p + 1];
         for (int k = 0; k < p; k++) {
             System.arraycopy(rbar[k], 0, ridgeRbar[k], 0, p + 1);
         }
@@ -165,10 +160,10 @@ final class MinimumNormSolver {
             rank = p;
             return;
         }
-        if (scaledBlock == null) {
-            scaledBlock = new DMatrixRMaj(q, q);
-            svd = DecompositionFactory_DDRM.svd(q, q, true, true, false);
-        }
+        // workspaces of this solve only (the block, U, V and the SVD's own, about 5·8·q² bytes): kept, they
+        // would triple a rank-deficient model's heap after its first report, unknown to the cache that weighed it
+        final DMatrixRMaj scaledBlock = new DMatrixRMaj(q, q);
+        final SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(q, q, true, true, false);
         // the weight block of R = D^½ R̄, its columns divided by the design's column norms;
         // negligible columns become zero columns (multiplier 0), so they land in the null space
         final double negligible = negligibleSumOfSquares(columnSumOfSquares);
@@ -179,7 +174,6 @@ final class MinimumNormSolver {
             scale[j] = c2 > negligible ? Math.sqrt(c2) : 1.0;
             multiplier[j] = c2 > negligible ? 1.0 / scale[j] : 0.0;
         }
-        scaledBlock.zero();
         final double[] zBlock = new double[q];
         for (int i = 0; i < q; i++) {
             final double root = Math.sqrt(pivots[offset + i]);
@@ -262,17 +256,6 @@ final class MinimumNormSolver {
     }
 
     /** Bytes held by the workspaces allocated so far (ridge copies, SVD), approximately. */
-    long workspaceBytes() {
-        long bytes = 0;
-        if (ridgeRbar != null) {
-            bytes += p * (16L + 8L * (p + 1)) + 2 * (16L + 8L * (p + 1));
-        }
-        if (scaledBlock != null) {
-            bytes += 5L * 8 * q * q; // the scaled block, and U, V and the bidiagonal work of the SVD
-        }
-        return bytes;
-    }
-
     /** Indices of the first {@code n} values, largest first (ties keep index order, so the result is deterministic). */
     static int[] descendingOrder(double[] values, int n) {
         final Integer[] boxed = new Integer[n];

@@ -615,13 +615,13 @@ public final class StreamingLeastSquares {
 
     /**
      * What this estimator holds on the heap, in bytes, approximately: the p rows of the factor and
-     * the O(p) vectors, with 16 bytes of header per array. The minimum-norm solver's SVD workspace
-     * (about 5q² doubles once a rank-deficient solve has run) is counted when it exists.
+     * the O(p) vectors, with 16 bytes of header per array. The same before and after any solve: the
+     * solver keeps no workspace between solves, so the weight a cache gives a model stays true.
      */
     public long heapBytes() {
         final long rows = p * (16L + 8L * (p + 1));
         final long vectors = 8 * (16L + 8L * (p + 1));
-        return rows + vectors + solver.workspaceBytes();
+        return rows + vectors;
     }
 
     /** A deep, independent copy. */
