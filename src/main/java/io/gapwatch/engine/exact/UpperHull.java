@@ -165,9 +165,12 @@ final class UpperHull {
         return e;
     }
 
-    /** Bytes on the heap: three arrays and the object. */
+    /**
+     * Bytes on the heap: three arrays and the object, the arrays counted at their capacity, the
+     * most they grow to, so that the figure a cache weighed a model by stays an upper bound.
+     */
     long heapBytes() {
-        return 32 + 3 * (16L + 8L * xs.length);
+        return 32 + 3 * (16L + 8L * Math.max(capacity, INITIAL));
     }
 
     // ---------------------------------------------------------------- state, for the codec

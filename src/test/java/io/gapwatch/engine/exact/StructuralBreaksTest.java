@@ -56,6 +56,20 @@ class StructuralBreaksTest {
         }
     }
 
+    @Test
+    void shouldWeighFromTheStartWhatItsHullsCanGrowTo() {
+        // A cache weighs a model once, when it comes in: the hulls' arrays, which grow with the stream
+        // up to their capacity, must already be counted at their largest then.
+        final StructuralBreaks breaks = new StructuralBreaks(LeastSquaresOptions.ORDINARY);
+        final long cameIn = breaks.heapBytes();
+        final java.util.Random random = new java.util.Random(4);
+        for (int i = 0; i < 200_000; i++) {
+            // a level shift and a spread that grows: the cumulative sums bend, and their hulls gain vertices
+            breaks.add((1 + i / 20_000.0) * random.nextGaussian() + (i > 100_000 ? 0.5 : 0.0));
+        }
+        assertThat(breaks.heapBytes()).isEqualTo(cameIn);
+    }
+
     static Golden golden(String name) {
         final Map<String, Double> summary = new HashMap<>();
         for (String[] row : csv("/golden/cusum_summary.csv")) {
