@@ -588,7 +588,7 @@ public final class OnlineLearner {
 
     /** What this learner holds on the heap, in bytes, approximately: its coefficient vectors and its rule's state. */
     public long heapBytes() {
-        long bytes = 5 * (16L + 8L * p) + 256;
+        long bytes = 6 * (16L + 8L * p) + 256; // theta, start, previous, averaged, gradient and the row workspace
         for (double[] array : rule.state()) {
             bytes += 16L + 8L * array.length;
         }
