@@ -143,6 +143,7 @@ final class ObservationDecoder {
         return null;
     }
 
+    /** Finite and within ±1e100: a value the exact fit accepts. */
     static boolean acceptable(double v) {
         return Double.isFinite(v) && Math.abs(v) <= StreamingLeastSquares.MAX_MAGNITUDE;
     }

@@ -62,7 +62,6 @@ final class MinimumNormSolver {
     SolveMethod method = SolveMethod.EMPTY;
     int rank;
 
-
     MinimumNormSolver(int p, int offset, double ridge) {
         this.p = p;
         this.offset = offset;
@@ -160,8 +159,8 @@ final class MinimumNormSolver {
             rank = p;
             return;
         }
-        // workspaces of this solve only (the block, U, V and the SVD's own, about 5·8·q² bytes): kept, they
-        // would triple a rank-deficient model's heap after its first report, unknown to the cache that weighed it
+        // workspaces of this solve only (the block, U, V and the SVD's own, about 5·8·q² bytes): kept, they would
+        // add three times a rank-deficient model's weight after its first report, unknown to the cache that weighed it
         final DMatrixRMaj scaledBlock = new DMatrixRMaj(q, q);
         final SingularValueDecomposition_F64<DMatrixRMaj> svd = DecompositionFactory_DDRM.svd(q, q, true, true, false);
         // the weight block of R = D^½ R̄, its columns divided by the design's column norms;
@@ -255,7 +254,6 @@ final class MinimumNormSolver {
         method = SolveMethod.MINIMUM_NORM;
     }
 
-    /** Bytes held by the workspaces allocated so far (ridge copies, SVD), approximately. */
     /** Indices of the first {@code n} values, largest first (ties keep index order, so the result is deterministic). */
     static int[] descendingOrder(double[] values, int n) {
         final Integer[] boxed = new Integer[n];
